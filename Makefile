@@ -1,0 +1,73 @@
+# clustercheckd — see README.md. `make`, `make test`, `make install`.
+PREFIX   ?= /usr/local
+DESTDIR  ?=
+BINDIR   ?= $(PREFIX)/sbin
+SYSCONFDIR ?= /etc
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   ?= $(OPT) -g
+WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
+            -Wpointer-arith -Wformat=2 -Wno-format-nonliteral
+ifeq ($(WERROR),1)
+WARN     += -Werror
+endif
+PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
+             -DCLUSTERCHECKD_VERSION='"$(VERSION)"' -pthread -MMD -MP
+LDLIBS   += $(PKG_LIBS) -pthread
+
+comma    := ,
+
+# Build flavours live in their own directories so that `make test` can build
+# the plain binary and the ASan/UBSan one side by side.
+B        ?= build
+SRC      := $(wildcard src/*.c)
+OBJ      := $(SRC:src/%.c=$(B)/%.o)
+LIB_OBJ  := $(filter-out $(B)/main.o,$(OBJ))
+UNIT_SRC := $(wildcard tests/unit/test_*.c)
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+
+.PHONY: all test unit integration deps install clean demo bench fuzz check-werror
+all: clustercheckd
+
+clustercheckd: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+$(B)/%.o: src/%.c | $(B)
+	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+
+$(B) $(B)/tests:
+	mkdir -p $@
+
+# Each unit test links every module except main; a test may add --wrap
+# mocks of libmariadb with a WRAP_<test> variable.
+WRAP_test_probe := $(addprefix -Wl$(comma)--wrap=,mysql_real_connect mysql_real_query \
+                     mysql_store_result mysql_next_result mysql_errno mysql_error)
+$(B)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(WRAP_test_$*) $(LDFLAGS) $(LDLIBS) -lcmocka
+
+deps:
+	@scripts/deps.sh
+
+unit: $(UNIT_BIN)
+	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
+
+integration: clustercheckd
+	@tests/integration/run.sh
+
+test: deps
+	$(MAKE) WERROR=1 clustercheckd unit
+	$(MAKE) WERROR=1 integration
+
+install: clustercheckd
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clustercheckd
+	install -m 0755 clustercheckd $(DESTDIR)$(BINDIR)/clustercheckd
+	install -m 0600 conf/clustercheckd.conf $(DESTDIR)$(SYSCONFDIR)/clustercheckd/clustercheckd.conf.example
+
+clean:
+	rm -rf build build-* clustercheckd
+
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d)

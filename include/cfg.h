@@ -1,0 +1,60 @@
+/* Configuration: one table of keys (type, bounds, default), libconfig file,
+ * every error reported with file:line, command-line overrides on top. */
+#ifndef CLUSTERCHECKD_CFG_H
+#define CLUSTERCHECKD_CFG_H
+
+#include <stdbool.h>
+#include <limits.h>
+
+#include "log.h"
+#include "verdict.h"
+
+#define CFG_DEFAULT_PATH "/etc/clustercheckd/clustercheckd.conf"
+
+enum http_bodies {
+	BODIES_CLUSTERCHECKD, /* "Galera node is synced." / "...not ready: <reason>" */
+	BODIES_CLUSTERCHECK,  /* clustercheck's exact bodies, for HAProxy string matches */
+};
+
+struct probe_cfg {
+	char socket[108];            /* unix socket; used when host is empty */
+	char host[256];              /* TCP when set */
+	unsigned port;
+	char user[128];              /* empty: from the defaults file */
+	char password[256];          /* empty: from the defaults file */
+	char defaults_file[PATH_MAX];/* my.cnf read by libmariadb */
+	char defaults_group[64];
+	unsigned connect_timeout_s;
+	unsigned read_timeout_s;
+	unsigned write_timeout_s;
+};
+
+struct cfg {
+	char path[PATH_MAX];         /* file read, "" when none */
+	char listen[300];            /* "ADDR:PORT", "[v6]:PORT" */
+	enum log_target log;
+	unsigned http_timeout_s;
+	unsigned http_max_connections;
+	unsigned http_max_connections_per_ip;
+	enum http_bodies bodies;
+	struct probe_cfg mysql;
+	unsigned poll_interval_ms;
+	struct verdict_policy policy;
+};
+
+/* Receives one complete message per error, already prefixed "file:line: ". */
+typedef void (*cfg_report_fn)(void *ctx, const char *msg);
+
+void cfg_defaults(struct cfg *c);
+
+/* Reads `path` over the defaults already in *c. A missing file is an error
+ * only when must_exist. Reports every error through `report` and returns
+ * how many there were (0 = usable). *c is left untouched on error. */
+int cfg_load(struct cfg *c, const char *path, bool must_exist,
+	     cfg_report_fn report, void *ctx);
+
+/* Splits "host:port", "[v6]:port" or ":port"; returns 0 or -1. */
+int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);
+
+
+#endif

@@ -1,0 +1,37 @@
+/* The agent's current belief: the latest snapshot, the operator's intent and
+ * the policy, published by the poller and read by every answer. Logs each
+ * verdict transition once, with the old and new verdict and the reason. */
+#ifndef CLUSTERCHECKD_HEALTH_H
+#define CLUSTERCHECKD_HEALTH_H
+
+#include <time.h>
+
+#include "snapshot.h"
+#include "verdict.h"
+
+struct health_view {
+	struct snapshot snap;
+	struct verdict_policy policy;
+	enum admin_state admin;
+	char admin_why[128];
+};
+
+struct health;
+
+struct health *health_new(const struct verdict_policy *policy);
+void health_free(struct health *h);
+
+/* Replace the snapshot (the poller's publish callback), then log a
+ * transition if the verdict changed. */
+void health_publish(struct health *h, const struct snapshot *snap);
+void health_set_policy(struct health *h, const struct verdict_policy *p);
+void health_set_admin(struct health *h, enum admin_state a, const char *why);
+
+/* A consistent copy of everything an answer is computed from. */
+void health_view(struct health *h, struct health_view *out);
+
+/* Re-evaluate at `now` so that a snapshot going stale is logged even when
+ * nothing is published; returns the current verdict. */
+struct verdict health_tick(struct health *h, const struct timespec *now);
+
+#endif

@@ -1,0 +1,59 @@
+/* The one HTTP path: request -> reply is pure (http_reply_build), and the
+ * same libmicrohttpd glue serves it on a listening socket (daemon, systemd
+ * LISTEN_FDS) or on one accepted connection (inetd, systemd Accept=yes). */
+#ifndef CLUSTERCHECKD_HTTP_H
+#define CLUSTERCHECKD_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <time.h>
+
+#include "cfg.h"
+#include "health.h"
+
+struct http_request {
+	const char *method;
+	const char *path;     /* without the query */
+	bool verbose;         /* ?verbose */
+	const char *accept;   /* Accept header or NULL */
+};
+
+struct http_reply {
+	int status;
+	const char *content_type;
+	const char *allow;    /* Allow header for 405, else NULL */
+	char *body;           /* malloc'd, owned by the reply */
+	size_t body_len;
+};
+
+/* Pure: what to answer to `req` given `view` at `now`. */
+void http_reply_build(const struct http_request *req, const struct health_view *view,
+		      const struct timespec *now, enum http_bodies bodies,
+		      struct http_reply *out);
+void http_reply_free(struct http_reply *r);
+
+/* Where answers come from: the daemon's shared health, or a one-shot probe. */
+typedef void (*http_view_fn)(void *ctx, struct health_view *out);
+
+struct http_opts {
+	const char *listen;      /* "ADDR:PORT"; ignored when listen_fd >= 0 */
+	int listen_fd;           /* an already listening socket, or -1 */
+	unsigned timeout_s;
+	unsigned max_connections;
+	unsigned max_connections_per_ip;
+	enum http_bodies bodies;
+	http_view_fn view;
+	void *view_ctx;
+};
+
+struct http_server;
+
+struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen);
+unsigned http_port(const struct http_server *s);
+void http_stop(struct http_server *s);
+
+/* Serve exactly one request on the connected socket `fd` (inetd mode) and
+ * return the status sent, or -1 if nothing could be sent. Takes fd over. */
+int http_serve_connection(const struct http_opts *o, int fd);
+
+#endif

@@ -1,0 +1,25 @@
+/* The only module that talks to mysqld: one persistent connection with
+ * timeouts, no auto-reconnect, every fact read in one round trip. */
+#ifndef CLUSTERCHECKD_PROBE_H
+#define CLUSTERCHECKD_PROBE_H
+
+#include "cfg.h"
+#include "snapshot.h"
+
+struct probe;
+
+struct probe *probe_new(const struct probe_cfg *cfg);
+void probe_free(struct probe *p);
+
+/* Connects when needed, then reads every fact. Returns 0 when mysqld
+ * answered (out->outcome == SNAP_OK); otherwise -1, the connection is
+ * closed and *out says why (SNAP_UNREACHABLE). out->taken is set. */
+int probe_poll(struct probe *p, struct snapshot *out);
+
+bool probe_connected(const struct probe *p);
+/* The connection's socket, to notice mysqld closing it between polls; -1
+ * when not connected. */
+int probe_fd(const struct probe *p);
+void probe_disconnect(struct probe *p);
+
+#endif

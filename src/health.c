@@ -1,0 +1,127 @@
+#include "health.h"
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+
+struct health {
+	pthread_mutex_t lock;
+	struct health_view view;
+	struct verdict last;
+	bool logged_once;
+};
+
+struct health *health_new(const struct verdict_policy *policy)
+{
+	struct health *h = calloc(1, sizeof *h);
+
+	if (!h)
+		return NULL;
+	pthread_mutex_init(&h->lock, NULL);
+	snapshot_init(&h->view.snap);
+	h->view.policy = *policy;
+	h->view.admin = ADMIN_READY;
+	return h;
+}
+
+void health_free(struct health *h)
+{
+	if (!h)
+		return;
+	pthread_mutex_destroy(&h->lock);
+	free(h);
+}
+
+static const char *word(int code)
+{
+	switch (code) {
+	case 200:
+		return "ready";
+	case 404:
+		return "draining";
+	default:
+		return "not ready";
+	}
+}
+
+/* The transition log: one line per change of verdict, never per request.
+ * Called with the lock held so two threads cannot log the same change. */
+static struct verdict evaluate_locked(struct health *h, const struct timespec *now)
+{
+	struct verdict v = verdict_decide(&h->view.snap, h->view.admin, &h->view.policy, now);
+
+	if (!h->logged_once) {
+		log_notice("%s (%d): %s", word(v.code), v.code, v.reason);
+		h->logged_once = true;
+	} else if (!verdict_equal(&v, &h->last)) {
+		log_notice("%s (%d): %s [was %s (%d): %s]", word(v.code), v.code, v.reason,
+			   word(h->last.code), h->last.code, h->last.reason);
+	}
+	h->last = v;
+	return v;
+}
+
+void health_publish(struct health *h, const struct snapshot *snap)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&h->lock);
+	h->view.snap = *snap;
+	/* Until mysqld first answers there is nothing worth announcing: the
+	 * start-up line would always read "no answer yet". */
+	if (snap->outcome != SNAP_NONE)
+		evaluate_locked(h, &now);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void health_set_policy(struct health *h, const struct verdict_policy *p)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&h->lock);
+	h->view.policy = *p;
+	if (h->logged_once)
+		evaluate_locked(h, &now);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void health_set_admin(struct health *h, enum admin_state a, const char *why)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&h->lock);
+	if (h->view.admin != a)
+		log_notice("administrative state %s -> %s%s%s", admin_state_name(h->view.admin),
+			   admin_state_name(a), why ? ": " : "", why ? why : "");
+	h->view.admin = a;
+	snprintf(h->view.admin_why, sizeof h->view.admin_why, "%s", why ? why : "");
+	if (h->logged_once)
+		evaluate_locked(h, &now);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void health_view(struct health *h, struct health_view *out)
+{
+	pthread_mutex_lock(&h->lock);
+	*out = h->view;
+	pthread_mutex_unlock(&h->lock);
+}
+
+struct verdict health_tick(struct health *h, const struct timespec *now)
+{
+	struct verdict v;
+
+	pthread_mutex_lock(&h->lock);
+	if (h->logged_once)
+		v = evaluate_locked(h, now);
+	else
+		v = verdict_decide(&h->view.snap, h->view.admin, &h->view.policy, now);
+	pthread_mutex_unlock(&h->lock);
+	return v;
+}

@@ -1,0 +1,421 @@
+#include "http.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "log.h"
+#include "verdict.h"
+
+#define ALLOWED_METHODS "GET, HEAD, OPTIONS"
+
+/* ---- the pure part: request -> reply ---------------------------------- */
+
+static void set_body(struct http_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void set_body(struct http_reply *r, const char *fmt, ...)
+{
+	va_list ap;
+	char *s = NULL;
+	int n;
+
+	va_start(ap, fmt);
+	n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0) {
+		/* The status still says what matters; the body is a courtesy. */
+		r->body = NULL;
+		r->body_len = 0;
+		return;
+	}
+	r->body = s;
+	r->body_len = (size_t)n;
+}
+
+static const char *clustercheck_body(const struct verdict *v)
+{
+	/* Byte for byte what olafz/percona-clustercheck sends, CRLF included,
+	 * for HAProxy configs that match on these strings. */
+	if (v->code == 200)
+		return "Percona XtraDB Cluster Node is synced.\r\n";
+	if (v->failed == CHECK_READ_ONLY)
+		return "Percona XtraDB Cluster Node is read-only.\r\n";
+	if (v->failed == CHECK_MAINTENANCE)
+		return "Percona XtraDB Cluster Node is manually disabled.\r\n";
+	return "Percona XtraDB Cluster Node is not synced.\r\n";
+}
+
+static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies)
+{
+	if (bodies == BODIES_CLUSTERCHECK)
+		set_body(r, "%s", clustercheck_body(v));
+	else if (v->code == 200 && strcmp(v->reason, "Synced") == 0)
+		set_body(r, "Galera node is synced.\n");
+	else if (v->code == 200)
+		set_body(r, "Galera node is ready: %s\n", v->reason);
+	else if (v->failed == CHECK_DRAIN)
+		set_body(r, "Galera node is draining: %s\n", v->reason);
+	else
+		set_body(r, "Galera node is not ready: %s\n", v->reason);
+}
+
+/* Kubernetes /readyz?verbose style: one line per check, then the verdict. */
+static void verbose_body(struct http_reply *r, const struct health_view *view,
+			 const struct timespec *now, const struct verdict *v)
+{
+	struct verdict_check checks[CHECK_COUNT];
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	if (!f)
+		return;
+	verdict_checks(&view->snap, view->admin, &view->policy, now, checks);
+	for (int i = 0; i < CHECK_COUNT; i++)
+		fprintf(f, "[%c]%s %s: %s\n", checks[i].ok ? '+' : '-',
+			verdict_check_name(checks[i].id), checks[i].ok ? "ok" : "failed",
+			checks[i].reason);
+	if (v->code == 200)
+		fprintf(f, "ready check passed\n");
+	else
+		fprintf(f, "ready check failed: %s\n", v->reason);
+	if (fclose(f) == 0) {
+		r->body = buf;
+		r->body_len = len;
+	} else {
+		free(buf);
+	}
+}
+
+static bool method_allowed(const char *m)
+{
+	/* HAProxy's default probe is OPTIONS: it must get the same verdict as
+	 * GET, never a generic 200 that would keep a broken node in the pool. */
+	return strcmp(m, "GET") == 0 || strcmp(m, "HEAD") == 0 || strcmp(m, "OPTIONS") == 0;
+}
+
+void http_reply_build(const struct http_request *req, const struct health_view *view,
+		      const struct timespec *now, enum http_bodies bodies,
+		      struct http_reply *out)
+{
+	memset(out, 0, sizeof *out);
+	out->content_type = "text/plain";
+
+	if (!method_allowed(req->method)) {
+		out->status = 405;
+		out->allow = ALLOWED_METHODS;
+		set_body(out, "Method not allowed: use GET, HEAD or OPTIONS.\n");
+		return;
+	}
+	if (strcmp(req->path, "/") == 0 || strcmp(req->path, "*") == 0) {
+		struct verdict v = verdict_decide(&view->snap, view->admin, &view->policy, now);
+		out->status = v.code;
+		if (req->verbose)
+			verbose_body(out, view, now, &v);
+		else
+			readiness_body(out, &v, bodies);
+		return;
+	}
+	out->status = 404;
+	set_body(out, "Not found: %s\n", req->path);
+}
+
+void http_reply_free(struct http_reply *r)
+{
+	free(r->body);
+	r->body = NULL;
+}
+
+/* ---- libmicrohttpd glue ------------------------------------------------ */
+
+struct http_server {
+	struct MHD_Daemon *daemon;
+	struct http_opts opts;
+	/* inetd mode: wait for the one connection to finish */
+	pthread_mutex_t lock;
+	pthread_cond_t closed_cond;
+	bool one_shot;
+	bool closed;
+	int status_sent;
+};
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+	char msg[512];
+
+	(void)cls;
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	msg[strcspn(msg, "\n")] = '\0';
+	log_warnx("http: %s", msg);
+}
+
+static bool has_argument(struct MHD_Connection *c, const char *key)
+{
+	const char *value;
+	size_t value_len;
+
+	return MHD_lookup_connection_value_n(c, MHD_GET_ARGUMENT_KIND, key, strlen(key),
+					     &value, &value_len) == MHD_YES;
+}
+
+static enum MHD_Result queue_reply(struct MHD_Connection *c, struct http_reply *r)
+{
+	struct MHD_Response *resp;
+	enum MHD_Result ret;
+	static char empty[] = "";
+
+	resp = MHD_create_response_from_buffer(r->body_len, r->body ? r->body : empty,
+					       r->body ? MHD_RESPMEM_MUST_FREE : MHD_RESPMEM_PERSISTENT);
+	if (!resp) {
+		http_reply_free(r);
+		return MHD_NO;
+	}
+	r->body = NULL; /* MHD frees it now */
+	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
+	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES ||
+	    (r->allow && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow) != MHD_YES)) {
+		MHD_destroy_response(resp);
+		return MHD_NO;
+	}
+	ret = MHD_queue_response(c, (unsigned)r->status, resp);
+	MHD_destroy_response(resp);
+	return ret;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+				  const char *method, const char *version,
+				  const char *upload_data, size_t *upload_data_size, void **con_cls)
+{
+	struct http_server *s = cls;
+	struct health_view view;
+	struct http_request req;
+	struct http_reply reply;
+	struct timespec now;
+	enum MHD_Result ret;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)con_cls;
+	/* Answering on the first call makes MHD close the connection after
+	 * the reply and discard any request body: one check per connection,
+	 * as HAProxy and kubelet do anyway. */
+	s->opts.view(s->opts.view_ctx, &view);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	req.method = method;
+	req.path = url;
+	req.verbose = has_argument(c, "verbose");
+	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	http_reply_build(&req, &view, &now, s->opts.bodies, &reply);
+	if (s->one_shot) {
+		pthread_mutex_lock(&s->lock);
+		s->status_sent = reply.status;
+		pthread_mutex_unlock(&s->lock);
+	}
+	ret = queue_reply(c, &reply);
+	http_reply_free(&reply);
+	return ret;
+}
+
+static int resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *dual,
+			  char *err, size_t errlen)
+{
+	char host[256];
+	unsigned port;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai;
+	char portstr[8];
+	int rc;
+
+	if (cfg_parse_listen(listen, host, sizeof host, &port) != 0) {
+		snprintf(err, errlen, "invalid listen address '%s'", listen);
+		return -1;
+	}
+	memset(ss, 0, sizeof *ss);
+	*dual = false;
+	/* The wildcard means every address, IPv6 too where the host has it. */
+	if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0) {
+		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
+		a6->sin6_family = AF_INET6;
+		a6->sin6_addr = in6addr_any;
+		a6->sin6_port = htons((uint16_t)port);
+		*dual = true;
+		return 0;
+	}
+	snprintf(portstr, sizeof portstr, "%u", port);
+	rc = getaddrinfo(host, portstr, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errlen, "cannot resolve listen address '%s': %s", host, gai_strerror(rc));
+		return -1;
+	}
+	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
+	freeaddrinfo(ai);
+	return 0;
+}
+
+static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned flags,
+				    const struct sockaddr *sa, int listen_fd, unsigned pool)
+{
+	const struct http_opts *o = &s->opts;
+
+	if (listen_fd >= 0)
+		return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+					MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
+					MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+					(unsigned int)o->max_connections_per_ip,
+					MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
+					MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pool,
+					MHD_OPTION_END);
+	return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
+				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
+				(unsigned int)o->max_connections_per_ip,
+				MHD_OPTION_SOCK_ADDR, sa,
+				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pool,
+				MHD_OPTION_END);
+}
+
+static unsigned pool_size(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+	/* A pool of one thread is refused by MHD with a warning. */
+	return n < 2 ? 2 : n > 4 ? 4 : (unsigned)n;
+}
+
+struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen)
+{
+	struct http_server *s = calloc(1, sizeof *s);
+	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
+	struct sockaddr_storage ss;
+	bool dual = false;
+
+	if (!s) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	s->opts = *o;
+	pthread_mutex_init(&s->lock, NULL);
+	pthread_cond_init(&s->closed_cond, NULL);
+	if (o->listen_fd >= 0) {
+		s->daemon = start_mhd(s, flags, NULL, o->listen_fd, pool_size());
+	} else {
+		if (resolve_listen(o->listen, &ss, &dual, err, errlen) != 0)
+			goto fail;
+		if (dual)
+			s->daemon = start_mhd(s, flags | MHD_USE_DUAL_STACK,
+					      (struct sockaddr *)&ss, -1, pool_size());
+		if (!s->daemon && dual) {
+			/* No IPv6 on this host: the wildcard still means IPv4. */
+			struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+			uint16_t port = ((struct sockaddr_in6 *)&ss)->sin6_port;
+			memset(&ss, 0, sizeof ss);
+			a4->sin_family = AF_INET;
+			a4->sin_addr.s_addr = htonl(INADDR_ANY);
+			a4->sin_port = port;
+		}
+		if (!s->daemon)
+			s->daemon = start_mhd(s, flags | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
+					      (struct sockaddr *)&ss, -1, pool_size());
+	}
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot listen on %s: %s",
+			 o->listen_fd >= 0 ? "the socket passed by systemd" : o->listen,
+			 strerror(errno));
+		goto fail;
+	}
+	return s;
+fail:
+	pthread_cond_destroy(&s->closed_cond);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+	return NULL;
+}
+
+unsigned http_port(const struct http_server *s)
+{
+	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+	return info ? info->port : 0;
+}
+
+void http_stop(struct http_server *s)
+{
+	if (!s)
+		return;
+	MHD_stop_daemon(s->daemon);
+	pthread_cond_destroy(&s->closed_cond);
+	pthread_mutex_destroy(&s->lock);
+	free(s);
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+
+	(void)c;
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	pthread_mutex_lock(&s->lock);
+	s->closed = true;
+	pthread_cond_signal(&s->closed_cond);
+	pthread_mutex_unlock(&s->lock);
+}
+
+int http_serve_connection(const struct http_opts *o, int fd)
+{
+	struct http_server s = {.opts = *o, .one_shot = true, .status_sent = -1};
+	struct sockaddr_storage peer;
+	socklen_t peer_len = sizeof peer;
+	struct timespec deadline;
+	int rc = 0;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) == -1) {
+		log_warn("inetd: the connection is not a socket");
+		close(fd);
+		return -1;
+	}
+	pthread_mutex_init(&s.lock, NULL);
+	pthread_cond_init(&s.closed_cond, NULL);
+	s.daemon = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_INTERNAL_POLLING_THREAD |
+					    MHD_USE_ITC | MHD_USE_ERROR_LOG,
+				    0, NULL, NULL, on_request, &s,
+				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+				    MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
+				    MHD_OPTION_END);
+	if (!s.daemon) {
+		log_warn("inetd: cannot start the HTTP engine");
+		close(fd);
+		goto out;
+	}
+	/* MHD owns fd from here on and closes it in every case. */
+	if (MHD_add_connection(s.daemon, fd, (struct sockaddr *)&peer, peer_len) != MHD_YES) {
+		log_warn("inetd: cannot serve the connection");
+		MHD_stop_daemon(s.daemon);
+		goto out;
+	}
+	clock_gettime(CLOCK_REALTIME, &deadline);
+	deadline.tv_sec += (time_t)o->timeout_s + 1;
+	pthread_mutex_lock(&s.lock);
+	while (!s.closed && rc == 0)
+		rc = pthread_cond_timedwait(&s.closed_cond, &s.lock, &deadline);
+	pthread_mutex_unlock(&s.lock);
+	MHD_stop_daemon(s.daemon);
+out:
+	pthread_cond_destroy(&s.closed_cond);
+	pthread_mutex_destroy(&s.lock);
+	return s.status_sent;
+}
