@@ -1,0 +1,941 @@
+/* Configuration: every key lives in one table (type, bounds, default), so
+ * defaults, validation and the error messages cannot drift apart. libconfig
+ * does the parsing; everything it does not check (unknown keys, ranges,
+ * 32-bit overflow, enum names) is checked here, and every problem is
+ * reported rather than only the first, so one edit fixes a whole file. */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <libconfig.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cfg.h"
+
+enum cfg_type {
+	CFG_STRING,
+	CFG_UNSIGNED,
+	CFG_INT,      /* signed field; drain_code is an HTTP status */
+	CFG_BOOL,
+	CFG_ENUM,     /* written as a string, stored as the enum value */
+};
+
+struct cfg_choice {
+	const char *name;
+	int value;
+};
+
+struct cfg_key {
+	const char *group;                 /* NULL: top level */
+	const char *name;
+	enum cfg_type type;
+	long long min, max;                /* integers */
+	long long def_int;                 /* integers and booleans */
+	const char *def_str;               /* strings; enums by choice name */
+	const struct cfg_choice *choices;  /* enums: the names; integers: the only values allowed */
+	bool (*valid)(const char *s, char *why, size_t why_len); /* strings */
+	size_t offset;
+	size_t size;                       /* strings: buffer size, NUL included */
+	const char *help;
+};
+
+/* The _Generic selections make a row that points at a field of the wrong
+ * C type a compile error instead of a silent overwrite of its neighbour. */
+#define CFG_FIELD_OF(f) (((struct cfg *)0)->f)
+#define AT_STRING(f) _Generic(&CFG_FIELD_OF(f)[0], char *: offsetof(struct cfg, f)), \
+	.size = sizeof CFG_FIELD_OF(f)
+#define AT_UNSIGNED(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
+#define AT_INT(f) _Generic(CFG_FIELD_OF(f), int: offsetof(struct cfg, f))
+#define AT_BOOL(f) _Generic(CFG_FIELD_OF(f), bool: offsetof(struct cfg, f))
+/* GCC gives enums without negative members the type unsigned int. */
+#define AT_ENUM(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
+
+static const struct cfg_choice log_choices[] = {
+	{"stderr", LOG_TO_STDERR},
+	{"syslog", LOG_TO_SYSLOG},
+	{NULL, 0},
+};
+
+static const struct cfg_choice bodies_choices[] = {
+	{"clustercheckd", BODIES_CLUSTERCHECKD},
+	{"clustercheck", BODIES_CLUSTERCHECK},
+	{NULL, 0},
+};
+
+/* Same spelling as donor_policy_name() in verdict.c; test_cfg checks that
+ * the two agree. */
+static const struct cfg_choice donor_choices[] = {
+	{"never", DONOR_NEVER},
+	{"always", DONOR_ALWAYS},
+	{"non-blocking", DONOR_NON_BLOCKING},
+	{"last-node", DONOR_LAST_NODE},
+	{NULL, 0},
+};
+
+static const struct cfg_choice drain_code_choices[] = {
+	{"404", 404},
+	{"503", 503},
+	{NULL, 0},
+};
+
+static bool listen_valid(const char *s, char *why, size_t why_len);
+
+static const struct cfg_key cfg_keys[] = {
+	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
+	 .offset = AT_STRING(listen), .help = "HTTP address, ADDR:PORT or [IPv6]:PORT"},
+	{NULL, "log", CFG_ENUM, .def_str = "stderr", .choices = log_choices,
+	 .offset = AT_ENUM(log), .help = "where log lines go"},
+
+	{"http", "timeout", CFG_UNSIGNED, 1, 300, 5,
+	 .offset = AT_UNSIGNED(http_timeout_s), .help = "seconds a client may take to send its request"},
+	{"http", "max_connections", CFG_UNSIGNED, 1, 100000, 1024,
+	 .offset = AT_UNSIGNED(http_max_connections), .help = "concurrent HTTP connections"},
+	{"http", "max_connections_per_ip", CFG_UNSIGNED, 0, 100000, 128,
+	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "concurrent connections from one address, 0 = unlimited"},
+	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
+	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
+
+	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
+	 .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
+	{"mysql", "host", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(mysql.host), .help = "TCP host; empty = use the socket"},
+	{"mysql", "port", CFG_UNSIGNED, 1, 65535, 3306,
+	 .offset = AT_UNSIGNED(mysql.port), .help = "TCP port when host is set"},
+	{"mysql", "user", CFG_STRING, .def_str = "clustercheck",
+	 .offset = AT_STRING(mysql.user), .help = "account; empty = from the defaults file"},
+	{"mysql", "password", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(mysql.password), .help = "password; empty = from the defaults file"},
+	{"mysql", "defaults_file", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(mysql.defaults_file), .help = "my.cnf-style file read by the client library"},
+	{"mysql", "defaults_group", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(mysql.defaults_group), .help = "extra [group] read from option files"},
+	{"mysql", "connect_timeout", CFG_UNSIGNED, 1, 60, 1,
+	 .offset = AT_UNSIGNED(mysql.connect_timeout_s), .help = "seconds for connect and handshake"},
+	{"mysql", "read_timeout", CFG_UNSIGNED, 1, 60, 1,
+	 .offset = AT_UNSIGNED(mysql.read_timeout_s), .help = "seconds per network read"},
+	{"mysql", "write_timeout", CFG_UNSIGNED, 1, 60, 1,
+	 .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
+
+	{"poll", "interval_ms", CFG_UNSIGNED, 50, 60000, 500,
+	 .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
+	{"poll", "stale_after_ms", CFG_UNSIGNED, 100, 600000, 3000,
+	 .offset = AT_UNSIGNED(policy.stale_after_ms), .help = "older snapshots answer 503"},
+
+	{"policy", "donor", CFG_ENUM, .def_str = "never", .choices = donor_choices,
+	 .offset = AT_ENUM(policy.donor), .help = "when a Donor/Desynced node is ready"},
+	{"policy", "read_only_ok", CFG_BOOL, .def_int = true,
+	 .offset = AT_BOOL(policy.read_only_ok), .help = "a read_only=ON node may be ready"},
+	{"policy", "min_cluster_size", CFG_UNSIGNED, 1, 1000, 1,
+	 .offset = AT_UNSIGNED(policy.min_cluster_size), .help = "smallest Primary component that is ready"},
+	{"policy", "max_recv_queue", CFG_UNSIGNED, 0, 10000000, 0,
+	 .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
+	{"policy", "drain_code", CFG_INT, 404, 503, 404, .choices = drain_code_choices,
+	 .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
+};
+
+#define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
+
+/* State of one cfg_load() call. */
+struct loader {
+	const char *path;
+	char include_dir[PATH_MAX];
+	struct stat main_stat;
+	cfg_report_fn report;
+	void *ctx;
+	int errors;
+	struct cfg next;                            /* becomes *c only without errors */
+	const config_setting_t *seen[CFG_KEY_COUNT]; /* where each key was set */
+	bool rejected[CFG_KEY_COUNT];
+};
+
+static void *field_of(struct cfg *c, const struct cfg_key *k)
+{
+	return (char *)c + k->offset;
+}
+
+static const struct cfg_choice *choice_by_name(const struct cfg_choice *choices, const char *name)
+{
+	for (; choices->name; choices++)
+		if (strcmp(choices->name, name) == 0)
+			return choices;
+	return NULL;
+}
+
+static const struct cfg_choice *choice_by_value(const struct cfg_choice *choices, long long value)
+{
+	for (; choices->name; choices++)
+		if (choices->value == value)
+			return choices;
+	return NULL;
+}
+
+static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
+{
+	switch (k->type) {
+	case CFG_UNSIGNED:
+	case CFG_ENUM:
+		*(unsigned *)field_of(c, k) = (unsigned)v;
+		break;
+	case CFG_INT:
+		*(int *)field_of(c, k) = (int)v;
+		break;
+	case CFG_BOOL:
+		*(bool *)field_of(c, k) = v != 0;
+		break;
+	case CFG_STRING:
+		abort();
+	}
+}
+
+void cfg_defaults(struct cfg *c)
+{
+	memset(c, 0, sizeof *c);
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		const struct cfg_choice *ch;
+
+		switch (k->type) {
+		case CFG_STRING:
+			snprintf(field_of(c, k), k->size, "%s", k->def_str);
+			break;
+		case CFG_ENUM:
+			ch = choice_by_name(k->choices, k->def_str);
+			if (!ch)
+				abort(); /* a typo in the table; every test run hits it */
+			store_number(c, k, ch->value);
+			break;
+		case CFG_UNSIGNED:
+		case CFG_INT:
+		case CFG_BOOL:
+			store_number(c, k, k->def_int);
+			break;
+		}
+	}
+}
+
+/* ---- listen addresses ---- */
+
+static void set_why(char *why, size_t why_len, const char *text)
+{
+	if (why && why_len)
+		snprintf(why, why_len, "%s", text);
+}
+
+static bool hostname_chars_only(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
+			return false;
+	return true;
+}
+
+/* http.c hands the host to getaddrinfo(), so names are allowed; the checks
+ * here only catch what could never resolve or bind. */
+static bool split_listen(const char *s, char *host, size_t host_len, unsigned *port,
+			 char *why, size_t why_len)
+{
+	const char *name, *port_text;
+	size_t name_len;
+	bool bracketed = s[0] == '[';
+
+	if (bracketed) {
+		const char *close = strchr(s, ']');
+
+		if (!close) {
+			set_why(why, why_len, "missing ']'");
+			return false;
+		}
+		if (close[1] != ':') {
+			set_why(why, why_len, "missing :PORT after ']'");
+			return false;
+		}
+		name = s + 1;
+		name_len = (size_t)(close - name);
+		port_text = close + 2;
+	} else {
+		const char *colon = strrchr(s, ':');
+
+		if (!colon) {
+			set_why(why, why_len, "missing :PORT");
+			return false;
+		}
+		name = s;
+		name_len = (size_t)(colon - s);
+		port_text = colon + 1;
+		if (memchr(name, ':', name_len)) {
+			set_why(why, why_len, "an IPv6 address needs brackets, [ADDR]:PORT");
+			return false;
+		}
+	}
+
+	size_t digits = strspn(port_text, "0123456789");
+	if (digits == 0 || port_text[digits] != '\0' || digits > 5 ||
+	    strtoul(port_text, NULL, 10) < 1 || strtoul(port_text, NULL, 10) > 65535) {
+		set_why(why, why_len, "the port must be a number from 1 to 65535");
+		return false;
+	}
+
+	char addr[256];
+	if (name_len >= sizeof addr || name_len >= host_len) {
+		set_why(why, why_len, "the address is too long");
+		return false;
+	}
+	memcpy(addr, name, name_len);
+	addr[name_len] = '\0';
+
+	if (bracketed) {
+		struct in6_addr a6;
+
+		if (inet_pton(AF_INET6, addr, &a6) != 1) {
+			set_why(why, why_len, "not an IPv6 address inside [ ]");
+			return false;
+		}
+	} else if (strcmp(addr, "*") != 0 && !hostname_chars_only(addr, name_len)) {
+		set_why(why, why_len, "not an IPv4 address or host name");
+		return false;
+	}
+
+	memcpy(host, addr, name_len + 1);
+	*port = (unsigned)strtoul(port_text, NULL, 10);
+	return true;
+}
+
+int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
+{
+	if (!s || !host || !port)
+		return -1;
+	return split_listen(s, host, host_len, port, NULL, 0) ? 0 : -1;
+}
+
+static bool listen_valid(const char *s, char *why, size_t why_len)
+{
+	char host[256];
+	unsigned port;
+
+	return split_listen(s, host, sizeof host, &port, why, why_len);
+}
+
+/* ---- error reporting ---- */
+
+/* libconfig 1.5 records an @include'd file by the name written in the
+ * directive, but opened it as include_dir/name. NULL is the main file. */
+static void source_path(const struct loader *l, const char *source, char *out, size_t out_len)
+{
+	int n;
+
+	if (!source)
+		n = snprintf(out, out_len, "%s", l->path);
+	else if (source[0] == '/')
+		n = snprintf(out, out_len, "%s", source);
+	else
+		n = snprintf(out, out_len, "%s/%s", l->include_dir, source);
+	if (n < 0 || (size_t)n >= out_len)
+		snprintf(out, out_len, "%s", source ? source : l->path);
+}
+
+static void file_of(const struct loader *l, const config_setting_t *s, char *out, size_t out_len)
+{
+	source_path(l, s ? config_setting_source_file(s) : NULL, out, out_len);
+}
+
+static void vcomplain(struct loader *l, const char *file, unsigned line, const char *fmt, va_list ap)
+	__attribute__((format(printf, 4, 0)));
+static void vcomplain(struct loader *l, const char *file, unsigned line, const char *fmt, va_list ap)
+{
+	char msg[PATH_MAX + 1024];
+	int n;
+
+	l->errors++;
+	if (!l->report)
+		return;
+	if (line)
+		n = snprintf(msg, sizeof msg, "%s:%u: ", file, line);
+	else
+		n = snprintf(msg, sizeof msg, "%s: ", file);
+	if (n < 0 || (size_t)n >= sizeof msg)
+		n = 0;
+	vsnprintf(msg + n, sizeof msg - (size_t)n, fmt, ap);
+	l->report(l->ctx, msg);
+}
+
+/* An error about a setting: "file:line: ..." */
+static void complain_at(struct loader *l, const config_setting_t *s, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void complain_at(struct loader *l, const config_setting_t *s, const char *fmt, ...)
+{
+	char file[PATH_MAX];
+	va_list ap;
+
+	file_of(l, s, file, sizeof file);
+	va_start(ap, fmt);
+	vcomplain(l, file, config_setting_source_line(s), fmt, ap);
+	va_end(ap);
+}
+
+/* An error with no setting to point at: "file: ..." or "file:line: ..." */
+static void complain_file(struct loader *l, const char *file, unsigned line, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+static void complain_file(struct loader *l, const char *file, unsigned line, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vcomplain(l, file, line, fmt, ap);
+	va_end(ap);
+}
+
+/* Values are echoed in messages that may reach a terminal or syslog: no
+ * control characters, and not a whole novel. */
+static const char *printable(const char *s, char *buf, size_t buf_len)
+{
+	size_t i, max = buf_len - 4;
+
+	for (i = 0; s[i] && i < max; i++)
+		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
+	if (s[i])
+		memcpy(buf + i, "...", 3), i += 3;
+	buf[i] = '\0';
+	return buf;
+}
+
+static void full_name(const struct cfg_key *k, char *out, size_t out_len)
+{
+	if (k->group)
+		snprintf(out, out_len, "%s.%s", k->group, k->name);
+	else
+		snprintf(out, out_len, "%s", k->name);
+}
+
+/* "\"a\", \"b\" or \"c\"" for enums, "404 or 503" for numbers */
+static void list_choices(const struct cfg_choice *choices, bool quoted, char *out, size_t out_len)
+{
+	size_t n = 0, used = 0;
+
+	while (choices[n].name)
+		n++;
+	out[0] = '\0';
+	for (size_t i = 0; i < n && used < out_len; i++) {
+		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
+		const char *q = quoted ? "\"" : "";
+		int w = snprintf(out + used, out_len - used, "%s%s%s%s", sep, q, choices[i].name, q);
+
+		if (w < 0)
+			break;
+		used += (size_t)w;
+	}
+}
+
+static const char *type_phrase(int config_type)
+{
+	switch (config_type) {
+	case CONFIG_TYPE_GROUP:
+		return "a group";
+	case CONFIG_TYPE_INT:
+	case CONFIG_TYPE_INT64:
+		return "an integer";
+	case CONFIG_TYPE_FLOAT:
+		return "a floating-point number";
+	case CONFIG_TYPE_STRING:
+		return "a string";
+	case CONFIG_TYPE_BOOL:
+		return "a boolean";
+	case CONFIG_TYPE_ARRAY:
+		return "an array";
+	case CONFIG_TYPE_LIST:
+		return "a list";
+	}
+	return "a value of unknown type";
+}
+
+/* ---- unknown names ---- */
+
+static const struct cfg_key *key_by_name(const char *group, const char *name)
+{
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
+
+		if (same_group && strcmp(k->name, name) == 0)
+			return k;
+	}
+	return NULL;
+}
+
+static bool is_group_name(const char *name)
+{
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
+		if (cfg_keys[i].group && strcmp(cfg_keys[i].group, name) == 0)
+			return true;
+	return false;
+}
+
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	size_t row[64];
+
+	if (la >= 64 || lb >= 64)
+		return SIZE_MAX;
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diagonal = row[0];
+
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t above = row[j];
+			size_t best = diagonal + (a[i - 1] != b[j - 1]);
+
+			if (above + 1 < best)
+				best = above + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diagonal = above;
+		}
+	}
+	return row[lb];
+}
+
+/* A key put in the wrong group, or a small typo, earns a "did you mean". */
+static void suggest(const char *group, const char *name, bool want_group, char *out, size_t out_len)
+{
+	out[0] = '\0';
+	if (want_group) {
+		for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+			const char *g = cfg_keys[i].group;
+
+			if (!group && g && edit_distance(name, g) <= 2) {
+				snprintf(out, out_len, " (did you mean '%s'?)", g);
+				return;
+			}
+		}
+		return;
+	}
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
+		char full[128];
+
+		if (!same_group && strcmp(k->name, name) == 0) {
+			full_name(k, full, sizeof full);
+			snprintf(out, out_len, " (did you mean '%s'?)", full);
+			return;
+		}
+	}
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
+		char full[128];
+
+		if (same_group && strlen(name) > 3 && edit_distance(name, k->name) <= 2) {
+			full_name(k, full, sizeof full);
+			snprintf(out, out_len, " (did you mean '%s'?)", full);
+			return;
+		}
+	}
+}
+
+/* ---- integer values ---- */
+
+static bool is_name_char(char ch)
+{
+	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '*';
+}
+
+/* Finds "name = <number>" in a source line and copies the number. */
+static bool literal_after_name(const char *line, const char *name, char *out, size_t out_len)
+{
+	size_t name_len = strlen(name);
+
+	for (const char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
+		const char *q = p + name_len;
+
+		if ((p > line && is_name_char(p[-1])) || is_name_char(*q))
+			continue;
+		q += strspn(q, " \t");
+		if (*q != '=' && *q != ':')
+			continue;
+		q++;
+		q += strspn(q, " \t");
+		size_t len = strspn(q, "+-0123456789abcdefABCDEFxX");
+		if (len == 0 || len >= out_len)
+			return false;
+		memcpy(out, q, len);
+		out[len] = '\0';
+		return true;
+	}
+	return false;
+}
+
+/* libconfig 1.5 as shipped by Debian keeps only the low 32 bits of a plain
+ * integer (4294967297 reads as 1) and says nothing, so the text of the file
+ * is the only place the real number survives. Returns true, with the
+ * written number in `text`, only when that number is outside 32 bits and
+ * wraps to exactly what libconfig produced: a token that merely looks
+ * similar cannot turn a good value into an error. */
+static bool integer_wrapped(const struct loader *l, const config_setting_t *s, int parsed,
+			    char *text, size_t text_len)
+{
+	char file[PATH_MAX];
+	unsigned want = config_setting_source_line(s);
+	char *line = NULL;
+	size_t cap = 0;
+	bool found = false, wrapped = false;
+	FILE *fp;
+
+	file_of(l, s, file, sizeof file);
+	fp = fopen(file, "re");
+	if (!fp)
+		return false;
+	for (unsigned n = 1; getline(&line, &cap, fp) >= 0; n++) {
+		if (n == want) {
+			found = literal_after_name(line, config_setting_name(s), text, text_len);
+			break;
+		}
+	}
+	free(line);
+	fclose(fp);
+	if (!found)
+		return false;
+
+	const char *digits = text + (text[0] == '-' || text[0] == '+');
+	bool hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
+	char *end;
+	long long value;
+
+	errno = 0;
+	if (hex)
+		value = (long long)strtoull(digits, &end, 16);
+	else
+		value = strtoll(text, &end, 10);
+	if (*end != '\0')
+		return false;
+	if (errno == ERANGE)
+		wrapped = true;
+	else if (hex && text[0] == '-')
+		wrapped = false; /* libconfig does not write negative hex */
+	else
+		wrapped = (value < INT32_MIN || value > INT32_MAX) &&
+			  (uint32_t)(unsigned long long)value == (uint32_t)parsed;
+	return wrapped;
+}
+
+/* ---- applying one setting ---- */
+
+static bool type_matches(enum cfg_type want, int got)
+{
+	switch (want) {
+	case CFG_STRING:
+	case CFG_ENUM:
+		return got == CONFIG_TYPE_STRING;
+	case CFG_UNSIGNED:
+	case CFG_INT:
+		return got == CONFIG_TYPE_INT || got == CONFIG_TYPE_INT64;
+	case CFG_BOOL:
+		return got == CONFIG_TYPE_BOOL;
+	}
+	return false;
+}
+
+static bool looks_numeric(const char *s)
+{
+	size_t n = strspn(s, "+-0123456789.xXabcdefABCDEF");
+
+	return s[0] && s[n] == '\0' && strpbrk(s, "0123456789");
+}
+
+static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const config_setting_t *s,
+				const char *key)
+{
+	int got = config_setting_type(s);
+	const char *want = "a string";
+	const char *hint = "";
+
+	switch (k->type) {
+	case CFG_STRING:
+	case CFG_ENUM:
+		want = "a string";
+		if (got != CONFIG_TYPE_GROUP && got != CONFIG_TYPE_ARRAY && got != CONFIG_TYPE_LIST)
+			hint = " (put it in double quotes)";
+		break;
+	case CFG_UNSIGNED:
+	case CFG_INT:
+		want = "an integer";
+		if (got == CONFIG_TYPE_STRING && looks_numeric(config_setting_get_string(s)))
+			hint = " (remove the quotes)";
+		break;
+	case CFG_BOOL:
+		want = "true or false";
+		break;
+	}
+	complain_at(l, s, "%s: expected %s, got %s%s", key, want, type_phrase(got), hint);
+}
+
+static bool apply_string(struct loader *l, const struct cfg_key *k, const config_setting_t *s,
+			 const char *key)
+{
+	const char *v = config_setting_get_string(s);
+	size_t len = strlen(v);
+	char shown[80], why[128];
+
+	if (k->type == CFG_ENUM) {
+		const struct cfg_choice *ch = choice_by_name(k->choices, v);
+		char valid[160];
+
+		if (!ch) {
+			list_choices(k->choices, true, valid, sizeof valid);
+			complain_at(l, s, "%s: \"%s\" is not a valid value; use %s", key,
+				    printable(v, shown, sizeof shown), valid);
+			return false;
+		}
+		store_number(&l->next, k, ch->value);
+		return true;
+	}
+	/* Never echo the value: it may be mysql.password. */
+	if (len >= k->size) {
+		complain_at(l, s, "%s: too long (%zu bytes, at most %zu)", key, len, k->size - 1);
+		return false;
+	}
+	if (k->valid && !k->valid(v, why, sizeof why)) {
+		complain_at(l, s, "%s: \"%s\" is not ADDR:PORT or [IPv6]:PORT: %s", key,
+			    printable(v, shown, sizeof shown), why);
+		return false;
+	}
+	memcpy(field_of(&l->next, k), v, len + 1);
+	return true;
+}
+
+static bool apply_integer(struct loader *l, const struct cfg_key *k, const config_setting_t *s,
+			  const char *key)
+{
+	char text[32];
+	long long v;
+
+	if (config_setting_type(s) == CONFIG_TYPE_INT64) {
+		v = config_setting_get_int64(s);
+	} else {
+		int parsed = config_setting_get_int(s);
+
+		if (integer_wrapped(l, s, parsed, text, sizeof text)) {
+			complain_at(l, s, "%s: %s is out of range (%lld..%lld)", key, text, k->min, k->max);
+			return false;
+		}
+		v = parsed;
+	}
+	if (k->choices) {
+		if (!choice_by_value(k->choices, v)) {
+			char valid[64];
+
+			list_choices(k->choices, false, valid, sizeof valid);
+			complain_at(l, s, "%s: %lld is not allowed; use %s", key, v, valid);
+			return false;
+		}
+	} else if (v < k->min || v > k->max) {
+		complain_at(l, s, "%s: %lld is out of range (%lld..%lld)", key, v, k->min, k->max);
+		return false;
+	}
+	store_number(&l->next, k, v);
+	return true;
+}
+
+static void apply(struct loader *l, const struct cfg_key *k, const config_setting_t *s)
+{
+	size_t index = (size_t)(k - cfg_keys);
+	char key[128];
+	bool ok;
+
+	full_name(k, key, sizeof key);
+	l->seen[index] = s;
+	if (!type_matches(k->type, config_setting_type(s))) {
+		complain_wrong_type(l, k, s, key);
+		ok = false;
+	} else if (k->type == CFG_STRING || k->type == CFG_ENUM) {
+		ok = apply_string(l, k, s, key);
+	} else if (k->type == CFG_BOOL) {
+		store_number(&l->next, k, config_setting_get_bool(s));
+		ok = true;
+	} else {
+		ok = apply_integer(l, k, s, key);
+	}
+	l->rejected[index] = !ok;
+}
+
+static void walk(struct loader *l, const config_setting_t *parent, const char *group)
+{
+	for (int i = 0; i < config_setting_length(parent); i++) {
+		const config_setting_t *s = config_setting_get_elem(parent, (unsigned)i);
+		const char *name = config_setting_name(s);
+		const struct cfg_key *k = key_by_name(group, name);
+		bool is_group = config_setting_is_group(s);
+		char hint[160];
+
+		if (k) {
+			apply(l, k, s);
+		} else if (!group && is_group_name(name)) {
+			if (is_group)
+				walk(l, s, name);
+			else
+				complain_at(l, s, "%s: expected a group, %s = { ... };, got %s",
+					    name, name, type_phrase(config_setting_type(s)));
+		} else {
+			suggest(group, name, is_group, hint, sizeof hint);
+			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
+				    group ? group : "", group ? "." : "", name, hint);
+		}
+	}
+}
+
+/* ---- checks across keys and files ---- */
+
+static const config_setting_t *seen_key(const struct loader *l, const char *group, const char *name,
+					bool *rejected)
+{
+	size_t index = (size_t)(key_by_name(group, name) - cfg_keys);
+
+	*rejected = l->rejected[index];
+	return l->seen[index];
+}
+
+static void check_poll_against_staleness(struct loader *l)
+{
+	bool interval_rejected, stale_rejected;
+	const config_setting_t *interval = seen_key(l, "poll", "interval_ms", &interval_rejected);
+	const config_setting_t *stale = seen_key(l, "poll", "stale_after_ms", &stale_rejected);
+	const config_setting_t *where = stale ? stale : interval;
+
+	if (interval_rejected || stale_rejected)
+		return;
+	if (l->next.policy.stale_after_ms > l->next.poll_interval_ms)
+		return;
+	/* Every answer would be 503: the snapshot expires before the next poll. */
+	if (where)
+		complain_at(l, where, "poll.stale_after_ms (%u) must be greater than poll.interval_ms (%u)",
+			    l->next.policy.stale_after_ms, l->next.poll_interval_ms);
+	else
+		complain_file(l, l->path, 0, "poll.stale_after_ms (%u) must be greater than poll.interval_ms (%u)",
+			      l->next.policy.stale_after_ms, l->next.poll_interval_ms);
+}
+
+/* Group-writable counts too: whoever can edit the file can point host at a
+ * server of their own and collect the password from the handshake. */
+static void check_password_file_mode(struct loader *l)
+{
+	bool rejected;
+	const config_setting_t *s = seen_key(l, "mysql", "password", &rejected);
+	char file[PATH_MAX];
+	struct stat st;
+
+	if (!s || rejected || l->next.mysql.password[0] == '\0')
+		return;
+	file_of(l, s, file, sizeof file);
+	if (!config_setting_source_file(s)) {
+		st = l->main_stat;
+	} else if (stat(file, &st) != 0) {
+		complain_file(l, file, 0, "holds mysql.password but cannot be checked: %s", strerror(errno));
+		return;
+	}
+	unsigned mode = (unsigned)(st.st_mode & 07777);
+	const char *what = (st.st_mode & (S_IRGRP | S_IROTH)) ? "readable"
+			 : (st.st_mode & (S_IWGRP | S_IWOTH)) ? "writable" : NULL;
+	if (what)
+		complain_file(l, file, 0, "holds mysql.password but is %s by group/other (mode %04o); "
+			      "chmod 600 it or move the credentials to mysql.defaults_file", what, mode);
+}
+
+/* ---- loading ---- */
+
+static void directory_of(const char *path, char *out, size_t out_len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(out, out_len, ".");
+	else if (slash == path)
+		snprintf(out, out_len, "/");
+	else
+		snprintf(out, out_len, "%.*s", (int)(slash - path), path);
+}
+
+static void complain_parse_error(struct loader *l, const config_t *cf)
+{
+	const char *text = config_error_text(cf);
+	const char *source = config_error_file(cf);
+	int line = config_error_line(cf);
+	char file[PATH_MAX];
+
+	source_path(l, source, file, sizeof file);
+	if (!text)
+		text = "cannot be parsed";
+	if (config_error_type(cf) != CONFIG_ERR_PARSE || line <= 0)
+		complain_file(l, file, 0, "%s", text);
+	else if (strstr(text, "include"))
+		/* libconfig 1.5 puts include_dir in front of every @include,
+		 * an absolute one too. */
+		complain_file(l, file, (unsigned)line,
+			      "%s (@include paths are relative to %s and cannot be absolute)",
+			      text, l->include_dir);
+	else
+		complain_file(l, file, (unsigned)line, "%s", text);
+}
+
+/* Parses into l->next and runs the checks that need the whole file. */
+static void load_file(struct loader *l, FILE *fp)
+{
+	config_t cf;
+
+	config_init(&cf);
+	/* Relative @include follows the file, not the daemon's working
+	 * directory (which is / once daemonized). */
+	config_set_include_dir(&cf, l->include_dir);
+	if (!config_read(&cf, fp)) {
+		complain_parse_error(l, &cf);
+	} else {
+		walk(l, config_root_setting(&cf), NULL);
+		check_poll_against_staleness(l);
+		check_password_file_mode(l);
+	}
+	/* l->next holds copies only: nothing points into cf after this. */
+	config_destroy(&cf);
+}
+
+int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn report, void *ctx)
+{
+	struct loader l = {.report = report, .ctx = ctx, .next = *c};
+	FILE *fp;
+
+	l.path = path ? path : CFG_DEFAULT_PATH;
+	if (strlen(l.path) >= sizeof c->path) {
+		complain_file(&l, l.path, 0, "path too long");
+		return l.errors;
+	}
+	fp = fopen(l.path, "re");
+	if (!fp) {
+		if (errno == ENOENT && !must_exist) {
+			c->path[0] = '\0';
+			return 0;
+		}
+		complain_file(&l, l.path, 0, "cannot open: %s", strerror(errno));
+		return l.errors;
+	}
+	/* The mode checked is the mode of the file actually read. */
+	if (fstat(fileno(fp), &l.main_stat) != 0)
+		complain_file(&l, l.path, 0, "cannot stat: %s", strerror(errno));
+	else if (S_ISDIR(l.main_stat.st_mode))
+		complain_file(&l, l.path, 0, "is a directory");
+	else {
+		directory_of(l.path, l.include_dir, sizeof l.include_dir);
+		load_file(&l, fp);
+	}
+	fclose(fp);
+	if (l.errors == 0) {
+		snprintf(l.next.path, sizeof l.next.path, "%s", l.path);
+		*c = l.next;
+	}
+	return l.errors;
+}
