@@ -1,0 +1,316 @@
+/* The verdict funnel, rule by rule: table-driven over synthetic snapshots. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "verdict.h"
+
+static const struct timespec NOW = {.tv_sec = 1000, .tv_nsec = 0};
+
+static void put(struct snapshot *s, const char *name, const char *value)
+{
+	assert_true(snapshot_set(s, name, strlen(name), value, value ? strlen(value) : 0));
+}
+
+/* A Synced, Primary, writable node of a 3-node cluster, as MariaDB 10.11
+ * reports it. */
+static void synced(struct snapshot *s)
+{
+	snapshot_init(s);
+	s->outcome = SNAP_OK;
+	s->taken = NOW;
+	put(s, "wsrep_local_state", "4");
+	put(s, "wsrep_local_state_comment", "Synced");
+	put(s, "wsrep_ready", "ON");
+	put(s, "wsrep_connected", "ON");
+	put(s, "wsrep_cluster_status", "Primary");
+	put(s, "wsrep_cluster_size", "3");
+	put(s, "wsrep_local_recv_queue", "0");
+	put(s, "wsrep_local_index", "0");
+	put(s, "wsrep_last_committed", "42");
+	put(s, "wsrep_cluster_state_uuid", "8a0c9a4e-0000-11f1-0000-000000000000");
+	put(s, "read_only", "OFF");
+	put(s, "wsrep_desync", "OFF");
+	put(s, "wsrep_reject_queries", "NONE");
+	put(s, "wsrep_sst_donor_rejects_queries", "OFF");
+	put(s, "wsrep_sst_method", "rsync");
+	put(s, "wsrep_on", "ON");
+}
+
+struct row {
+	const char *name;
+	const char *value; /* NULL: remove the row */
+};
+
+struct verdict_case {
+	const char *title;
+	struct row rows[6];
+	enum admin_state admin;
+	enum donor_policy donor;
+	bool read_only_forbidden;
+	unsigned min_cluster_size;
+	unsigned max_recv_queue;
+	int drain_code;
+	int want_code;
+	enum verdict_check_id want_failed;
+	const char *want_reason; /* substring */
+};
+
+#define DONOR_ROWS {"wsrep_local_state", "2"}, {"wsrep_local_state_comment", "Donor/Desynced"}
+
+static const struct verdict_case cases[] = {
+	{"synced node is ready", {{0}}, .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	{"manual desync", {DONOR_ROWS, {"wsrep_desync", "ON"}}, .donor = DONOR_ALWAYS,
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced (wsrep_desync=ON)"},
+	{"donor, policy never", {DONOR_ROWS}, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "Donor/Desynced (donor policy never)"},
+	{"donor, policy always", {DONOR_ROWS}, .donor = DONOR_ALWAYS, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "allowed by donor policy always"},
+	{"donor rejecting queries beats policy always", {DONOR_ROWS, {"wsrep_sst_donor_rejects_queries", "ON"}},
+	 .donor = DONOR_ALWAYS, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
+	{"donor, non-blocking, rsync", {DONOR_ROWS}, .donor = DONOR_NON_BLOCKING, .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "blocking SST method rsync"},
+	{"donor, non-blocking, mariabackup", {DONOR_ROWS, {"wsrep_sst_method", "mariabackup"}},
+	 .donor = DONOR_NON_BLOCKING, .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "non-blocking SST method mariabackup"},
+	{"donor, non-blocking, xtrabackup-v2", {DONOR_ROWS, {"wsrep_sst_method", "xtrabackup-v2"}},
+	 .donor = DONOR_NON_BLOCKING, .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "xtrabackup-v2"},
+	{"donor, non-blocking, method absent", {DONOR_ROWS, {"wsrep_sst_method", NULL}},
+	 .donor = DONOR_NON_BLOCKING, .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "SST method unknown"},
+	{"donor, last-node, 3 nodes", {DONOR_ROWS}, .donor = DONOR_LAST_NODE, .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "other nodes can serve (cluster size 3"},
+	{"donor, last-node, 2 nodes", {DONOR_ROWS, {"wsrep_cluster_size", "2"}}, .donor = DONOR_LAST_NODE,
+	 .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "last node that can serve"},
+	{"donor with wsrep_desync absent is not guessed", {DONOR_ROWS, {"wsrep_desync", NULL}},
+	 .donor = DONOR_ALWAYS, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "wsrep_desync not reported by mysqld"},
+	{"joining", {{"wsrep_local_state", "1"}, {"wsrep_local_state_comment", "Joining: receiving State Transfer"}},
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "Joining: receiving State Transfer (wsrep_local_state=1)"},
+	{"joined", {{"wsrep_local_state", "3"}, {"wsrep_local_state_comment", "Joined"}}, .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "Joined (wsrep_local_state=3)"},
+	{"initialized", {{"wsrep_local_state", "0"}, {"wsrep_local_state_comment", "Initialized"}}, .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "Initialized (wsrep_local_state=0)"},
+	{"error state 5", {{"wsrep_local_state", "5"}, {"wsrep_local_state_comment", NULL}}, .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "unknown state (wsrep_local_state=5)"},
+	{"garbage state", {{"wsrep_local_state", "4x"}}, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "wsrep_local_state unparsable: '4x'"},
+	{"empty state", {{"wsrep_local_state", ""}}, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "wsrep_local_state unparsable: ''"},
+	{"non-Primary", {{"wsrep_cluster_status", "non-Primary"}, {"wsrep_ready", "OFF"}, {"wsrep_local_state", "0"}},
+	 .want_code = 503, .want_failed = CHECK_PRIMARY, .want_reason = "non-Primary component (wsrep_cluster_status=non-Primary)"},
+	{"Disconnected", {{"wsrep_cluster_status", "Disconnected"}, {"wsrep_connected", "OFF"}}, .want_code = 503,
+	 .want_failed = CHECK_CONNECTED, .want_reason = "wsrep_connected=OFF"},
+	{"wsrep_ready OFF alone", {{"wsrep_ready", "OFF"}}, .want_code = 503, .want_failed = CHECK_WSREP_READY,
+	 .want_reason = "wsrep_ready=OFF"},
+	{"wsrep_ready garbage", {{"wsrep_ready", "MAYBE"}}, .want_code = 503, .want_failed = CHECK_WSREP_READY,
+	 .want_reason = "wsrep_ready unparsable: 'MAYBE'"},
+	{"wsrep off", {{"wsrep_on", "OFF"}}, .want_code = 503, .want_failed = CHECK_WSREP,
+	 .want_reason = "wsrep is off (wsrep_on=OFF)"},
+	{"not a Galera server", {{"wsrep_on", NULL}}, .want_code = 503, .want_failed = CHECK_WSREP,
+	 .want_reason = "not a Galera server"},
+	{"no provider loaded", {{"wsrep_local_state", NULL}, {"wsrep_local_state_comment", NULL}},
+	 .want_code = 503, .want_failed = CHECK_WSREP, .want_reason = "no Galera provider loaded"},
+	{"cluster status absent", {{"wsrep_cluster_status", NULL}}, .want_code = 503, .want_failed = CHECK_PRIMARY,
+	 .want_reason = "wsrep_cluster_status not reported by mysqld"},
+	{"reject queries ALL", {{"wsrep_reject_queries", "ALL"}}, .want_code = 503,
+	 .want_failed = CHECK_REJECT_QUERIES, .want_reason = "rejecting queries (wsrep_reject_queries=ALL)"},
+	{"reject queries ALL_KILL", {{"wsrep_reject_queries", "ALL_KILL"}}, .want_code = 503,
+	 .want_failed = CHECK_REJECT_QUERIES, .want_reason = "ALL_KILL"},
+	{"reject queries absent (old server)", {{"wsrep_reject_queries", NULL}}, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	{"pxc_maint_mode absent means DISABLED", {{"pxc_maint_mode", NULL}}, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	{"pxc_maint_mode DISABLED", {{"pxc_maint_mode", "DISABLED"}}, .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "Synced"},
+	{"pxc_maint_mode SHUTDOWN", {{"pxc_maint_mode", "SHUTDOWN"}}, .want_code = 503,
+	 .want_failed = CHECK_PXC_MAINT_MODE, .want_reason = "pxc_maint_mode=SHUTDOWN"},
+	{"pxc_maint_mode MAINTENANCE", {{"pxc_maint_mode", "MAINTENANCE"}}, .want_code = 503,
+	 .want_failed = CHECK_PXC_MAINT_MODE, .want_reason = "pxc_maint_mode=MAINTENANCE"},
+	{"below min cluster size", {{"wsrep_cluster_size", "2"}}, .min_cluster_size = 3, .want_code = 503,
+	 .want_failed = CHECK_CLUSTER_SIZE, .want_reason = "cluster size 2 below min_cluster_size 3"},
+	{"at min cluster size", {{0}}, .min_cluster_size = 3, .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "Synced"},
+	{"cluster size absent with a minimum", {{"wsrep_cluster_size", NULL}}, .min_cluster_size = 2,
+	 .want_code = 503, .want_failed = CHECK_CLUSTER_SIZE, .want_reason = "wsrep_cluster_size not reported"},
+	{"recv queue above limit", {{"wsrep_local_recv_queue", "101"}}, .max_recv_queue = 100, .want_code = 503,
+	 .want_failed = CHECK_RECV_QUEUE, .want_reason = "receive queue 101 above max_recv_queue 100"},
+	{"recv queue at limit", {{"wsrep_local_recv_queue", "100"}}, .max_recv_queue = 100, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	{"recv queue ignored by default", {{"wsrep_local_recv_queue", "99999"}}, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	{"read-only allowed by default", {{"read_only", "ON"}}, .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "Synced"},
+	{"read-only forbidden", {{"read_only", "ON"}}, .read_only_forbidden = true, .want_code = 503,
+	 .want_failed = CHECK_READ_ONLY, .want_reason = "read-only (read_only=ON)"},
+	{"read-only as 1", {{"read_only", "1"}}, .read_only_forbidden = true, .want_code = 503,
+	 .want_failed = CHECK_READ_ONLY, .want_reason = "read-only"},
+	{"read-only garbage", {{"read_only", "sometimes"}}, .read_only_forbidden = true, .want_code = 503,
+	 .want_failed = CHECK_READ_ONLY, .want_reason = "read_only unparsable"},
+	{"maintenance beats a healthy node", {{0}}, .admin = ADMIN_MAINT, .want_code = 503,
+	 .want_failed = CHECK_MAINTENANCE, .want_reason = "in maintenance"},
+	{"draining a healthy node answers 404", {{0}}, .admin = ADMIN_DRAIN, .want_code = 404,
+	 .want_failed = CHECK_DRAIN, .want_reason = "draining"},
+	{"draining with drain_code 503", {{0}}, .admin = ADMIN_DRAIN, .drain_code = 503, .want_code = 503,
+	 .want_failed = CHECK_DRAIN, .want_reason = "draining"},
+	{"draining a broken node answers 503", {{"wsrep_desync", "ON"}, DONOR_ROWS}, .admin = ADMIN_DRAIN,
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced"},
+};
+
+static void run_case(const struct verdict_case *vc)
+{
+	struct snapshot s;
+	struct verdict_policy p;
+	struct verdict v;
+
+	synced(&s);
+	for (size_t i = 0; i < sizeof vc->rows / sizeof *vc->rows && vc->rows[i].name; i++) {
+		const struct row *r = &vc->rows[i];
+		int id = snapshot_fact_lookup(r->name, strlen(r->name));
+		assert_true(id >= 0);
+		if (r->value)
+			put(&s, r->name, r->value);
+		else
+			memset(&s.facts[id], 0, sizeof s.facts[id]);
+	}
+	verdict_policy_defaults(&p);
+	p.donor = vc->donor;
+	p.read_only_ok = !vc->read_only_forbidden;
+	if (vc->min_cluster_size)
+		p.min_cluster_size = vc->min_cluster_size;
+	p.max_recv_queue = vc->max_recv_queue;
+	if (vc->drain_code)
+		p.drain_code = vc->drain_code;
+
+	v = verdict_decide(&s, vc->admin, &p, &NOW);
+	if (v.code != vc->want_code || v.failed != vc->want_failed || !strstr(v.reason, vc->want_reason))
+		fail_msg("%s: got %d/%s '%s', want %d/%s '%s'", vc->title, v.code,
+			 verdict_check_name(v.failed), v.reason, vc->want_code,
+			 verdict_check_name(vc->want_failed), vc->want_reason);
+}
+
+static void test_every_rule_and_policy(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+		run_case(&cases[i]);
+}
+
+static void test_no_answer_yet(void **state)
+{
+	struct snapshot s;
+	struct verdict_policy p;
+	struct verdict v;
+
+	(void)state;
+	snapshot_init(&s);
+	verdict_policy_defaults(&p);
+	v = verdict_decide(&s, ADMIN_READY, &p, &NOW);
+	assert_int_equal(v.code, 503);
+	assert_int_equal(v.failed, CHECK_MYSQLD);
+	assert_string_equal(v.reason, "no answer from mysqld yet");
+}
+
+static void test_unreachable_names_the_error(void **state)
+{
+	struct snapshot s;
+	struct verdict_policy p;
+	struct verdict v;
+
+	(void)state;
+	synced(&s);
+	snapshot_set_unreachable(&s, 2002, "Can't connect to local server through socket '/x' (2)");
+	verdict_policy_defaults(&p);
+	v = verdict_decide(&s, ADMIN_READY, &p, &NOW);
+	assert_int_equal(v.code, 503);
+	assert_int_equal(v.failed, CHECK_MYSQLD);
+	assert_string_equal(v.reason, "mysqld unreachable: Can't connect to local server through socket '/x' (2)");
+	/* Facts of an unreachable snapshot are gone, not stale values. */
+	assert_false(snapshot_fact(&s, FACT_LOCAL_STATE)->present);
+}
+
+static void test_stale_snapshot_is_not_believed(void **state)
+{
+	struct snapshot s;
+	struct verdict_policy p;
+	struct verdict v;
+	struct timespec later = NOW;
+
+	(void)state;
+	synced(&s);
+	verdict_policy_defaults(&p);
+	later.tv_sec += 3; /* exactly the limit: still fresh */
+	v = verdict_decide(&s, ADMIN_READY, &p, &later);
+	assert_int_equal(v.code, 200);
+	later.tv_nsec = 1000000; /* 3001 ms */
+	v = verdict_decide(&s, ADMIN_READY, &p, &later);
+	assert_int_equal(v.code, 503);
+	assert_int_equal(v.failed, CHECK_FRESH);
+	assert_string_equal(v.reason, "stale: no answer from mysqld for more than 3000 ms");
+}
+
+static void test_verbose_lists_every_check(void **state)
+{
+	struct snapshot s;
+	struct verdict_policy p;
+	struct verdict_check checks[CHECK_COUNT];
+	int failed = 0;
+
+	(void)state;
+	synced(&s);
+	put(&s, "wsrep_reject_queries", "ALL");
+	verdict_policy_defaults(&p);
+	assert_int_equal(verdict_checks(&s, ADMIN_READY, &p, &NOW, checks), CHECK_COUNT);
+	for (int i = 0; i < CHECK_COUNT; i++) {
+		assert_int_equal(checks[i].id, i);
+		assert_true(checks[i].reason[0] != '\0');
+		if (!checks[i].ok) {
+			failed++;
+			assert_int_equal(i, CHECK_REJECT_QUERIES);
+		}
+	}
+	assert_int_equal(failed, 1);
+}
+
+static void test_names_round_trip(void **state)
+{
+	enum donor_policy d;
+
+	(void)state;
+	for (int i = DONOR_NEVER; i <= DONOR_LAST_NODE; i++) {
+		assert_int_equal(donor_policy_parse(donor_policy_name((enum donor_policy)i), &d), 0);
+		assert_int_equal(d, i);
+	}
+	assert_int_equal(donor_policy_parse("sometimes", &d), -1);
+	for (int i = 0; i < CHECK_COUNT; i++)
+		assert_string_not_equal(verdict_check_name((enum verdict_check_id)i), "none");
+}
+
+static void test_equal_compares_reason(void **state)
+{
+	struct verdict a = {.code = 503, .failed = CHECK_STATE, .reason = "Joining"};
+	struct verdict b = a;
+
+	(void)state;
+	assert_true(verdict_equal(&a, &b));
+	snprintf(b.reason, sizeof b.reason, "Joining: receiving State Transfer");
+	assert_false(verdict_equal(&a, &b));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_every_rule_and_policy),
+		cmocka_unit_test(test_no_answer_yet),
+		cmocka_unit_test(test_unreachable_names_the_error),
+		cmocka_unit_test(test_stale_snapshot_is_not_believed),
+		cmocka_unit_test(test_verbose_lists_every_check),
+		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_equal_compares_reason),
+	};
+	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
+}
