@@ -38,7 +38,8 @@ struct cfg_key {
 	long long def_int;                 /* integers and booleans */
 	const char *def_str;               /* strings; enums by choice name */
 	const struct cfg_choice *choices;  /* enums: the names; integers: the only values allowed */
-	bool (*valid)(const char *s, char *why, size_t why_len); /* strings */
+	/* strings: false and a sentence to follow the quoted value */
+	bool (*valid)(const char *s, char *why, size_t why_len);
 	size_t offset;
 	size_t size;                       /* strings: buffer size, NUL included */
 	const char *help;
@@ -273,9 +274,10 @@ static bool split_listen(const char *s, char *host, size_t host_len, unsigned *p
 		}
 	}
 
+	/* Digits only: strtoul would also take a sign or leading blanks. */
 	size_t digits = strspn(port_text, "0123456789");
-	if (digits == 0 || port_text[digits] != '\0' || digits > 5 ||
-	    strtoul(port_text, NULL, 10) < 1 || strtoul(port_text, NULL, 10) > 65535) {
+	unsigned long port_number = digits && digits <= 5 ? strtoul(port_text, NULL, 10) : 0;
+	if (port_text[digits] != '\0' || port_number < 1 || port_number > 65535) {
 		set_why(why, why_len, "the port must be a number from 1 to 65535");
 		return false;
 	}
@@ -301,7 +303,7 @@ static bool split_listen(const char *s, char *host, size_t host_len, unsigned *p
 	}
 
 	memcpy(host, addr, name_len + 1);
-	*port = (unsigned)strtoul(port_text, NULL, 10);
+	*port = (unsigned)port_number;
 	return true;
 }
 
@@ -314,10 +316,13 @@ int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
 
 static bool listen_valid(const char *s, char *why, size_t why_len)
 {
-	char host[256];
+	char host[256], reason[96];
 	unsigned port;
 
-	return split_listen(s, host, sizeof host, &port, why, why_len);
+	if (split_listen(s, host, sizeof host, &port, reason, sizeof reason))
+		return true;
+	snprintf(why, why_len, "is not ADDR:PORT or [IPv6]:PORT: %s", reason);
+	return false;
 }
 
 /* ---- error reporting ---- */
@@ -454,15 +459,16 @@ static const char *type_phrase(int config_type)
 
 /* ---- unknown names ---- */
 
+static bool key_in_group(const struct cfg_key *k, const char *group)
+{
+	return group ? k->group && strcmp(group, k->group) == 0 : !k->group;
+}
+
 static const struct cfg_key *key_by_name(const char *group, const char *name)
 {
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
-
-		if (same_group && strcmp(k->name, name) == 0)
-			return k;
-	}
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
+		if (key_in_group(&cfg_keys[i], group) && strcmp(cfg_keys[i].name, name) == 0)
+			return &cfg_keys[i];
 	return NULL;
 }
 
@@ -519,10 +525,9 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 	}
 	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 		const struct cfg_key *k = &cfg_keys[i];
-		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
 		char full[128];
 
-		if (!same_group && strcmp(k->name, name) == 0) {
+		if (!key_in_group(k, group) && strcmp(k->name, name) == 0) {
 			full_name(k, full, sizeof full);
 			snprintf(out, out_len, " (did you mean '%s'?)", full);
 			return;
@@ -530,10 +535,9 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 	}
 	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 		const struct cfg_key *k = &cfg_keys[i];
-		bool same_group = group ? k->group && strcmp(group, k->group) == 0 : !k->group;
 		char full[128];
 
-		if (same_group && strlen(name) > 3 && edit_distance(name, k->name) <= 2) {
+		if (key_in_group(k, group) && strlen(name) > 3 && edit_distance(name, k->name) <= 2) {
 			full_name(k, full, sizeof full);
 			snprintf(out, out_len, " (did you mean '%s'?)", full);
 			return;
@@ -593,12 +597,21 @@ static bool integer_wrapped(const struct loader *l, const config_setting_t *s, i
 	fp = fopen(file, "re");
 	if (!fp)
 		return false;
+	/* A second read of /dev/stdin or a pipe would wait or see nothing. */
+	struct stat st;
+	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
+		fclose(fp);
+		return false;
+	}
 	for (unsigned n = 1; getline(&line, &cap, fp) >= 0; n++) {
 		if (n == want) {
 			found = literal_after_name(line, config_setting_name(s), text, text_len);
 			break;
 		}
 	}
+	/* The line may also hold mysql.password. */
+	if (line)
+		explicit_bzero(line, cap);
 	free(line);
 	fclose(fp);
 	if (!found)
@@ -661,7 +674,7 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 	case CFG_STRING:
 	case CFG_ENUM:
 		want = "a string";
-		if (got != CONFIG_TYPE_GROUP && got != CONFIG_TYPE_ARRAY && got != CONFIG_TYPE_LIST)
+		if (got == CONFIG_TYPE_INT || got == CONFIG_TYPE_INT64 || got == CONFIG_TYPE_FLOAT)
 			hint = " (put it in double quotes)";
 		break;
 	case CFG_UNSIGNED:
@@ -682,7 +695,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 {
 	const char *v = config_setting_get_string(s);
 	size_t len = strlen(v);
-	char shown[80], why[128];
+	char shown[80], why[160];
 
 	if (k->type == CFG_ENUM) {
 		const struct cfg_choice *ch = choice_by_name(k->choices, v);
@@ -703,8 +716,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		return false;
 	}
 	if (k->valid && !k->valid(v, why, sizeof why)) {
-		complain_at(l, s, "%s: \"%s\" is not ADDR:PORT or [IPv6]:PORT: %s", key,
-			    printable(v, shown, sizeof shown), why);
+		complain_at(l, s, "%s: \"%s\" %s", key, printable(v, shown, sizeof shown), why);
 		return false;
 	}
 	memcpy(field_of(&l->next, k), v, len + 1);
@@ -781,7 +793,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 			if (is_group)
 				walk(l, s, name);
 			else
-				complain_at(l, s, "%s: expected a group, %s = { ... };, got %s",
+				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
 					    name, name, type_phrase(config_setting_type(s)));
 		} else {
 			suggest(group, name, is_group, hint, sizeof hint);
@@ -906,7 +918,7 @@ static void load_file(struct loader *l, FILE *fp)
 
 int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn report, void *ctx)
 {
-	struct loader l = {.report = report, .ctx = ctx, .next = *c};
+	struct loader l = {.report = report, .ctx = ctx};
 	FILE *fp;
 
 	l.path = path ? path : CFG_DEFAULT_PATH;
@@ -924,18 +936,21 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 		return l.errors;
 	}
 	/* The mode checked is the mode of the file actually read. */
-	if (fstat(fileno(fp), &l.main_stat) != 0)
+	if (fstat(fileno(fp), &l.main_stat) != 0) {
 		complain_file(&l, l.path, 0, "cannot stat: %s", strerror(errno));
-	else if (S_ISDIR(l.main_stat.st_mode))
+	} else if (S_ISDIR(l.main_stat.st_mode)) {
 		complain_file(&l, l.path, 0, "is a directory");
-	else {
+	} else {
 		directory_of(l.path, l.include_dir, sizeof l.include_dir);
+		l.next = *c;
 		load_file(&l, fp);
+		if (l.errors == 0) {
+			snprintf(l.next.path, sizeof l.next.path, "%s", l.path);
+			*c = l.next;
+		}
+		/* main.c wipes its struct cfg; this copy holds the password too. */
+		explicit_bzero(&l.next, sizeof l.next);
 	}
 	fclose(fp);
-	if (l.errors == 0) {
-		snprintf(l.next.path, sizeof l.next.path, "%s", l.path);
-		*c = l.next;
-	}
 	return l.errors;
 }

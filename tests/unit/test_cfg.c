@@ -1,0 +1,951 @@
+/* Configuration loader: every key, every kind of error with its exact
+ * file:line, the permission rule for passwords, includes, listen
+ * addresses, and the shipped reference file. Fixtures are written to a
+ * temporary directory so that their content and mode are known. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "verdict.h"
+
+#define MAX_MESSAGES 16
+#define MESSAGE_MAX (PATH_MAX + 1024)
+
+struct messages {
+	int count;
+	char text[MAX_MESSAGES][MESSAGE_MAX];
+};
+
+static struct messages seen;
+static char tmpdir[256];
+
+struct path {
+	char s[PATH_MAX];
+};
+
+static void collect(void *ctx, const char *msg)
+{
+	struct messages *m = ctx;
+
+	if (m->count < MAX_MESSAGES)
+		snprintf(m->text[m->count], MESSAGE_MAX, "%s", msg);
+	m->count++;
+}
+
+static int load(struct cfg *c, const char *path, bool must_exist)
+{
+	memset(&seen, 0, sizeof seen);
+	return cfg_load(c, path, must_exist, collect, &seen);
+}
+
+static struct path in_tmpdir(const char *name)
+{
+	struct path p;
+	int n = snprintf(p.s, sizeof p.s, "%s/%s", tmpdir, name);
+
+	assert_true(n > 0 && (size_t)n < sizeof p.s);
+	return p;
+}
+
+/* chmod after writing: the mode must not depend on the umask. */
+static struct path fixture(const char *name, mode_t mode, const char *text)
+{
+	struct path p = in_tmpdir(name);
+	FILE *fp = fopen(p.s, "w");
+
+	assert_non_null(fp);
+	assert_int_equal(fputs(text, fp) >= 0, 1);
+	assert_int_equal(fclose(fp), 0);
+	assert_int_equal(chmod(p.s, mode), 0);
+	return p;
+}
+
+static void print_seen(void)
+{
+	for (int i = 0; i < seen.count && i < MAX_MESSAGES; i++)
+		print_message("    reported: %s\n", seen.text[i]);
+}
+
+/* Each expected message is what follows the file name: ":3: ..." or ": ...". */
+static void assert_messages(const char *file, const char *const *expected)
+{
+	int n = 0;
+
+	while (expected[n])
+		n++;
+	if (seen.count != n)
+		print_seen();
+	assert_int_equal(seen.count, n);
+	for (int i = 0; i < n; i++) {
+		char want[MESSAGE_MAX];
+
+		snprintf(want, sizeof want, "%s%s", file, expected[i]);
+		if (strcmp(want, seen.text[i]) != 0)
+			print_seen();
+		assert_string_equal(seen.text[i], want);
+	}
+}
+
+static void assert_no_message_contains(const char *needle)
+{
+	for (int i = 0; i < seen.count && i < MAX_MESSAGES; i++)
+		assert_null(strstr(seen.text[i], needle));
+}
+
+/* Field by field rather than memcmp: padding says nothing about a config. */
+static void assert_same_settings(const struct cfg *a, const struct cfg *b)
+{
+	assert_string_equal(a->listen, b->listen);
+	assert_int_equal(a->log, b->log);
+	assert_int_equal(a->http_timeout_s, b->http_timeout_s);
+	assert_int_equal(a->http_max_connections, b->http_max_connections);
+	assert_int_equal(a->http_max_connections_per_ip, b->http_max_connections_per_ip);
+	assert_int_equal(a->bodies, b->bodies);
+	assert_string_equal(a->mysql.socket, b->mysql.socket);
+	assert_string_equal(a->mysql.host, b->mysql.host);
+	assert_int_equal(a->mysql.port, b->mysql.port);
+	assert_string_equal(a->mysql.user, b->mysql.user);
+	assert_string_equal(a->mysql.password, b->mysql.password);
+	assert_string_equal(a->mysql.defaults_file, b->mysql.defaults_file);
+	assert_string_equal(a->mysql.defaults_group, b->mysql.defaults_group);
+	assert_int_equal(a->mysql.connect_timeout_s, b->mysql.connect_timeout_s);
+	assert_int_equal(a->mysql.read_timeout_s, b->mysql.read_timeout_s);
+	assert_int_equal(a->mysql.write_timeout_s, b->mysql.write_timeout_s);
+	assert_int_equal(a->poll_interval_ms, b->poll_interval_ms);
+	assert_int_equal(a->policy.donor, b->policy.donor);
+	assert_int_equal(a->policy.read_only_ok, b->policy.read_only_ok);
+	assert_int_equal(a->policy.min_cluster_size, b->policy.min_cluster_size);
+	assert_int_equal(a->policy.max_recv_queue, b->policy.max_recv_queue);
+	assert_int_equal(a->policy.stale_after_ms, b->policy.stale_after_ms);
+	assert_int_equal(a->policy.drain_code, b->policy.drain_code);
+}
+
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st, (void)flag, (void)ftw;
+	return remove(path);
+}
+
+static int make_tmpdir(void **state)
+{
+	(void)state;
+	snprintf(tmpdir, sizeof tmpdir, "%s/test_cfg.XXXXXX", getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
+	return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int remove_tmpdir(void **state)
+{
+	(void)state;
+	return nftw(tmpdir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* ---- defaults ---- */
+
+static void test_defaults(void **state)
+{
+	struct cfg c;
+	struct verdict_policy p;
+
+	(void)state;
+	memset(&c, 0x5a, sizeof c);
+	cfg_defaults(&c);
+	assert_string_equal(c.path, "");
+	assert_string_equal(c.listen, "0.0.0.0:9200");
+	assert_int_equal(c.log, LOG_TO_STDERR);
+	assert_int_equal(c.http_timeout_s, 5);
+	assert_int_equal(c.http_max_connections, 1024);
+	assert_int_equal(c.http_max_connections_per_ip, 128);
+	assert_int_equal(c.bodies, BODIES_CLUSTERCHECKD);
+	assert_string_equal(c.mysql.socket, "/run/mysqld/mysqld.sock");
+	assert_string_equal(c.mysql.host, "");
+	assert_int_equal(c.mysql.port, 3306);
+	assert_string_equal(c.mysql.user, "clustercheck");
+	assert_string_equal(c.mysql.password, "");
+	assert_string_equal(c.mysql.defaults_file, "");
+	assert_string_equal(c.mysql.defaults_group, "");
+	assert_int_equal(c.mysql.connect_timeout_s, 1);
+	assert_int_equal(c.mysql.read_timeout_s, 1);
+	assert_int_equal(c.mysql.write_timeout_s, 1);
+	assert_int_equal(c.poll_interval_ms, 500);
+
+	/* The verdict module has its own idea of the defaults: same one. */
+	verdict_policy_defaults(&p);
+	assert_int_equal(c.policy.donor, DONOR_NEVER);
+	assert_int_equal(c.policy.donor, p.donor);
+	assert_true(c.policy.read_only_ok);
+	assert_int_equal(c.policy.read_only_ok, p.read_only_ok);
+	assert_int_equal(c.policy.min_cluster_size, 1);
+	assert_int_equal(c.policy.min_cluster_size, p.min_cluster_size);
+	assert_int_equal(c.policy.max_recv_queue, 0);
+	assert_int_equal(c.policy.max_recv_queue, p.max_recv_queue);
+	assert_int_equal(c.policy.stale_after_ms, 3000);
+	assert_int_equal(c.policy.stale_after_ms, p.stale_after_ms);
+	assert_int_equal(c.policy.drain_code, 404);
+	assert_int_equal(c.policy.drain_code, p.drain_code);
+}
+
+/* cfg.c spells the donor policies itself; verdict.c must read them alike. */
+static void test_donor_names_match_verdict(void **state)
+{
+	static const char *const names[] = {"never", "always", "non-blocking", "last-node"};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+		char text[64];
+		struct cfg c;
+		enum donor_policy parsed;
+
+		cfg_defaults(&c);
+		snprintf(text, sizeof text, "policy = { donor = \"%s\"; };\n", names[i]);
+		struct path p = fixture("donor.conf", 0600, text);
+		assert_int_equal(load(&c, p.s, true), 0);
+		assert_int_equal(donor_policy_parse(names[i], &parsed), 0);
+		assert_int_equal(c.policy.donor, parsed);
+		assert_string_equal(donor_policy_name(c.policy.donor), names[i]);
+	}
+}
+
+/* ---- good files ---- */
+
+static void test_full_file(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("full.conf", 0600,
+		"# every key, none at its default\n"
+		"listen = \"[::1]:9300\";\n"
+		"log = \"syslog\";\n"
+		"http = {\n"
+		"\ttimeout = 30;\n"
+		"\tmax_connections = 50;\n"
+		"\tmax_connections_per_ip = 0;\n"
+		"\tbodies = \"clustercheck\";\n"
+		"};\n"
+		"mysql = {\n"
+		"\tsocket = \"/var/lib/mysql/mysql.sock\";\n"
+		"\thost = \"10.0.0.5\";\n"
+		"\tport = 3307;\n"
+		"\tuser = \"monitor\";\n"
+		"\tpassword = \"s3cret\";\n"
+		"\tdefaults_file = \"/etc/clustercheckd/client.cnf\";\n"
+		"\tdefaults_group = \"clustercheckd\";\n"
+		"\tconnect_timeout = 2;\n"
+		"\tread_timeout = 3;\n"
+		"\twrite_timeout = 4;\n"
+		"};\n"
+		"poll = {\n"
+		"\tinterval_ms = 250;\n"
+		"\tstale_after_ms = 1000;\n"
+		"};\n"
+		"policy = {\n"
+		"\tdonor = \"non-blocking\";\n"
+		"\tread_only_ok = false;\n"
+		"\tmin_cluster_size = 2;\n"
+		"\tmax_recv_queue = 100;\n"
+		"\tdrain_code = 503;\n"
+		"};\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_string_equal(c.path, p.s);
+	assert_string_equal(c.listen, "[::1]:9300");
+	assert_int_equal(c.log, LOG_TO_SYSLOG);
+	assert_int_equal(c.http_timeout_s, 30);
+	assert_int_equal(c.http_max_connections, 50);
+	assert_int_equal(c.http_max_connections_per_ip, 0);
+	assert_int_equal(c.bodies, BODIES_CLUSTERCHECK);
+	assert_string_equal(c.mysql.socket, "/var/lib/mysql/mysql.sock");
+	assert_string_equal(c.mysql.host, "10.0.0.5");
+	assert_int_equal(c.mysql.port, 3307);
+	assert_string_equal(c.mysql.user, "monitor");
+	assert_string_equal(c.mysql.password, "s3cret");
+	assert_string_equal(c.mysql.defaults_file, "/etc/clustercheckd/client.cnf");
+	assert_string_equal(c.mysql.defaults_group, "clustercheckd");
+	assert_int_equal(c.mysql.connect_timeout_s, 2);
+	assert_int_equal(c.mysql.read_timeout_s, 3);
+	assert_int_equal(c.mysql.write_timeout_s, 4);
+	assert_int_equal(c.poll_interval_ms, 250);
+	assert_int_equal(c.policy.stale_after_ms, 1000);
+	assert_int_equal(c.policy.donor, DONOR_NON_BLOCKING);
+	assert_false(c.policy.read_only_ok);
+	assert_int_equal(c.policy.min_cluster_size, 2);
+	assert_int_equal(c.policy.max_recv_queue, 100);
+	assert_int_equal(c.policy.drain_code, 503);
+}
+
+/* Other spellings libconfig accepts: ':' assignment, L suffix, hex, TRUE. */
+static void test_alternative_syntax(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("syntax.conf", 0600,
+		"http: { timeout: 7L; };\n"
+		"mysql = { port = 0xCEA; };  // 3306\n"
+		"policy = { read_only_ok = FALSE; /* then */ max_recv_queue = 10000000; };\n"
+		"poll = { interval_ms = 50; stale_after_ms = 600000; };\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 0);
+	assert_int_equal(c.http_timeout_s, 7);
+	assert_int_equal(c.mysql.port, 3306);
+	assert_false(c.policy.read_only_ok);
+	assert_int_equal(c.policy.max_recv_queue, 10000000);
+	assert_int_equal(c.poll_interval_ms, 50);
+	assert_int_equal(c.policy.stale_after_ms, 600000);
+}
+
+static void test_empty_file_keeps_everything(void **state)
+{
+	struct cfg c, before;
+	struct path p = fixture("empty.conf", 0644, "# nothing set\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	c.poll_interval_ms = 700; /* as if from the command line */
+	before = c;
+	assert_int_equal(load(&c, p.s, true), 0);
+	assert_same_settings(&c, &before);
+	assert_string_equal(c.path, p.s);
+}
+
+/* The file is read over what *c already holds, not over fresh defaults. */
+static void test_loads_over_callers_values(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("over.conf", 0600, "log = \"syslog\";\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	c.poll_interval_ms = 700;
+	snprintf(c.mysql.user, sizeof c.mysql.user, "%s", "other");
+	assert_int_equal(load(&c, p.s, true), 0);
+	assert_int_equal(c.log, LOG_TO_SYSLOG);
+	assert_int_equal(c.poll_interval_ms, 700);
+	assert_string_equal(c.mysql.user, "other");
+}
+
+struct bounds_case {
+	const char *group, *key;
+	long long min, max;
+	const char *also; /* keeps cross-checks quiet */
+};
+
+static const struct bounds_case bounds_cases[] = {
+	{"http", "timeout", 1, 300, ""},
+	{"http", "max_connections", 1, 100000, ""},
+	{"http", "max_connections_per_ip", 0, 100000, ""},
+	{"mysql", "port", 1, 65535, ""},
+	{"mysql", "connect_timeout", 1, 60, ""},
+	{"mysql", "read_timeout", 1, 60, ""},
+	{"mysql", "write_timeout", 1, 60, ""},
+	{"poll", "interval_ms", 50, 60000, "stale_after_ms = 600000;"},
+	{"poll", "stale_after_ms", 100, 600000, "interval_ms = 50;"},
+	{"policy", "min_cluster_size", 1, 1000, ""},
+	{"policy", "max_recv_queue", 0, 10000000, ""},
+};
+
+/* Both ends of every range are accepted, one step beyond is refused. */
+static void test_integer_bounds(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof bounds_cases / sizeof bounds_cases[0]; i++) {
+		const struct bounds_case *b = &bounds_cases[i];
+		long long values[4] = {b->min, b->max, b->min - 1, b->max + 1};
+
+		for (int j = 0; j < 4; j++) {
+			char text[256], want[256];
+			struct cfg c;
+
+			snprintf(text, sizeof text, "%s = {\n\t%s = %lld;\n\t%s\n};\n",
+				 b->group, b->key, values[j], b->also);
+			struct path p = fixture("bounds.conf", 0600, text);
+			cfg_defaults(&c);
+			load(&c, p.s, true);
+			if (j < 2) {
+				if (seen.count)
+					print_seen();
+				assert_int_equal(seen.count, 0);
+				continue;
+			}
+			snprintf(want, sizeof want, ":2: %s.%s: %lld is out of range (%lld..%lld)",
+				 b->group, b->key, values[j], b->min, b->max);
+			assert_messages(p.s, (const char *const[]){want, NULL});
+		}
+	}
+}
+
+/* ---- errors, one kind per file, with the exact line ---- */
+
+#define X16 "xxxxxxxxxxxxxxxx"
+
+struct error_case {
+	const char *what;
+	const char *text;
+	const char *expected[6];
+};
+
+static const struct error_case error_cases[] = {
+	{"unknown key in a group",
+	 "http = {\n\ttimeout = 5;\n\tbogus = 1;\n};\n",
+	 {":3: unknown setting 'http.bogus'"}},
+	{"key outside its group",
+	 "listen = \":9200\";\ntimeout = 5;\n",
+	 {":2: unknown setting 'timeout' (did you mean 'http.timeout'?)"}},
+	{"misspelt key",
+	 "poll = {\n\tintervl_ms = 100;\n};\n",
+	 {":2: unknown setting 'poll.intervl_ms' (did you mean 'poll.interval_ms'?)"}},
+	{"misspelt group",
+	 "\nhtpp = {\n\ttimeout = 5;\n};\n",
+	 {":2: unknown group 'htpp' (did you mean 'http'?)"}},
+	{"unknown group",
+	 "extra = { a = 1; };\n",
+	 {":1: unknown group 'extra'"}},
+	{"group inside a group",
+	 "mysql = {\n\tssl = { ca = \"x\"; };\n};\n",
+	 {":2: unknown group 'mysql.ssl'"}},
+	{"scalar where a group belongs",
+	 "policy = 5;\n",
+	 {":1: policy: expected a group (policy = { ... };), got an integer"}},
+	{"group where a scalar belongs",
+	 "listen = { port = 9200; };\n",
+	 {":1: listen: expected a string, got a group"}},
+	{"array where a scalar belongs",
+	 "log = [\"syslog\"];\n",
+	 {":1: log: expected a string, got an array"}},
+	{"float for an integer",
+	 "http = {\n\ttimeout = 1.5;\n};\n",
+	 {":2: http.timeout: expected an integer, got a floating-point number"}},
+	{"quoted integer",
+	 "mysql = {\n\tport = \"3306\";\n};\n",
+	 {":2: mysql.port: expected an integer, got a string (remove the quotes)"}},
+	{"integer for a boolean",
+	 "policy = { read_only_ok = 1; };\n",
+	 {":1: policy.read_only_ok: expected true or false, got an integer"}},
+	{"string for a boolean",
+	 "policy = { read_only_ok = \"yes\"; };\n",
+	 {":1: policy.read_only_ok: expected true or false, got a string"}},
+	{"integer for a string",
+	 "mysql = { user = 5; };\n",
+	 {":1: mysql.user: expected a string, got an integer (put it in double quotes)"}},
+	{"boolean for an enum",
+	 "log = true;\n",
+	 {":1: log: expected a string, got a boolean"}},
+	{"overflow",
+	 "mysql = {\n\tport = 99999999999;\n};\n",
+	 {":2: mysql.port: 99999999999 is out of range (1..65535)"}},
+	{"overflow that wraps into the range",
+	 "http = { timeout = 4294967297; };\n",
+	 {":1: http.timeout: 4294967297 is out of range (1..300)"}},
+	{"hex overflow that wraps into the range",
+	 "policy = { max_recv_queue = 0x100000005; };\n",
+	 {":1: policy.max_recv_queue: 0x100000005 is out of range (0..10000000)"}},
+	{"hex that reads as negative",
+	 "http = { max_connections = 0xFFFFFFFF; };\n",
+	 {":1: http.max_connections: 0xFFFFFFFF is out of range (1..100000)"}},
+	{"64-bit value",
+	 "policy = { max_recv_queue = 99999999999L; };\n",
+	 {":1: policy.max_recv_queue: 99999999999 is out of range (0..10000000)"}},
+	{"negative",
+	 "http = { max_connections_per_ip = -1; };\n",
+	 {":1: http.max_connections_per_ip: -1 is out of range (0..100000)"}},
+	{"bad enum",
+	 "policy = {\n\tdonor = \"sometimes\";\n};\n",
+	 {":2: policy.donor: \"sometimes\" is not a valid value; use \"never\", \"always\", "
+	  "\"non-blocking\" or \"last-node\""}},
+	{"enum names are case-sensitive",
+	 "log = \"SYSLOG\";\n",
+	 {":1: log: \"SYSLOG\" is not a valid value; use \"stderr\" or \"syslog\""}},
+	{"control characters are not echoed",
+	 "http = { bodies = \"a\\x1bb\"; };\n",
+	 {":1: http.bodies: \"a?b\" is not a valid value; use \"clustercheckd\" or \"clustercheck\""}},
+	{"drain code other than 404 or 503",
+	 "policy = { drain_code = 500; };\n",
+	 {":1: policy.drain_code: 500 is not allowed; use 404 or 503"}},
+	{"string too long for its buffer",
+	 "mysql = { defaults_group = \"" X16 X16 X16 X16 "\"; };\n",
+	 {":1: mysql.defaults_group: too long (64 bytes, at most 63)"}},
+	{"listen without port",
+	 "listen = \"localhost\";\n",
+	 {":1: listen: \"localhost\" is not ADDR:PORT or [IPv6]:PORT: missing :PORT"}},
+	{"listen on port 0",
+	 "\nlisten = \"0.0.0.0:0\";\n",
+	 {":2: listen: \"0.0.0.0:0\" is not ADDR:PORT or [IPv6]:PORT: "
+	  "the port must be a number from 1 to 65535"}},
+	{"stale_after_ms equal to interval_ms",
+	 "poll = {\n\tinterval_ms = 5000;\n\tstale_after_ms = 5000;\n};\n",
+	 {":3: poll.stale_after_ms (5000) must be greater than poll.interval_ms (5000)"}},
+	{"interval_ms above the default stale_after_ms",
+	 "poll = {\n\tinterval_ms = 4000;\n};\n",
+	 {":2: poll.stale_after_ms (3000) must be greater than poll.interval_ms (4000)"}},
+	{"syntax error",
+	 "http = {\n\ttimeout = ;\n};\n",
+	 {":2: syntax error"}},
+	{"duplicate key",
+	 "log = \"stderr\";\nlog = \"syslog\";\n",
+	 {":2: duplicate setting name"}},
+	{"several errors, all reported in file order",
+	 "# five mistakes\n"
+	 "listen = \"127.0.0.1:9201\";\n"
+	 "http = {\n"
+	 "\ttimeout = 0;\n"
+	 "\tbodies = \"percona\";\n"
+	 "};\n"
+	 "mysql = {\n"
+	 "\tport = \"3306\";\n"
+	 "\tsock = \"/tmp/x\";\n"
+	 "};\n"
+	 "policy = { read_only_ok = 1; };\n",
+	 {":4: http.timeout: 0 is out of range (1..300)",
+	  ":5: http.bodies: \"percona\" is not a valid value; use \"clustercheckd\" or \"clustercheck\"",
+	  ":8: mysql.port: expected an integer, got a string (remove the quotes)",
+	  ":9: unknown setting 'mysql.sock' (did you mean 'mysql.socket'?)",
+	  ":11: policy.read_only_ok: expected true or false, got an integer"}},
+};
+
+static void test_errors(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof error_cases / sizeof error_cases[0]; i++) {
+		const struct error_case *e = &error_cases[i];
+		struct cfg c;
+		int n = 0;
+
+		while (e->expected[n])
+			n++;
+		print_message("  case: %s\n", e->what);
+		struct path p = fixture("error.conf", 0600, e->text);
+		cfg_defaults(&c);
+		assert_int_equal(load(&c, p.s, true), n);
+		assert_messages(p.s, e->expected);
+	}
+}
+
+/* *c is all or nothing: good keys next to a bad one are not applied. */
+static void test_untouched_after_errors(void **state)
+{
+	static const char *const texts[] = {
+		"log = \"syslog\";\nmysql = { port = 3307; user = \"x\"; };\npoll = { interval_ms = 1; };\n",
+		"log = \"syslog\";\nhttp = {\n",
+		"mysql = { password = \"pw\"; };\n",
+	};
+	static const mode_t modes[] = {0600, 0600, 0644};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+		struct cfg c, before;
+		struct path p = fixture("untouched.conf", modes[i], texts[i]);
+
+		memset(&c, 0, sizeof c);
+		cfg_defaults(&c);
+		snprintf(c.path, sizeof c.path, "%s", "/previous.conf");
+		c.poll_interval_ms = 900;
+		memcpy(&before, &c, sizeof c);
+		assert_true(load(&c, p.s, true) > 0);
+		assert_memory_equal(&c, &before, sizeof c);
+	}
+
+	struct cfg c, before;
+	struct path missing = in_tmpdir("does-not-exist.conf");
+
+	cfg_defaults(&c);
+	memcpy(&before, &c, sizeof c);
+	assert_int_equal(load(&c, missing.s, true), 1);
+	assert_memory_equal(&c, &before, sizeof c);
+}
+
+static void test_null_report_still_counts(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("null-report.conf", 0600, "bogus = 1;\nlog = 1;\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(cfg_load(&c, p.s, true, NULL, NULL), 2);
+}
+
+/* ---- files that cannot be read ---- */
+
+static void test_missing_named_file(void **state)
+{
+	struct cfg c;
+	struct path p = in_tmpdir("absent.conf");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){": cannot open: No such file or directory", NULL});
+}
+
+static void test_missing_default_file(void **state)
+{
+	struct cfg c, before;
+	struct path p = in_tmpdir("absent.conf");
+
+	(void)state;
+	cfg_defaults(&c);
+	snprintf(c.path, sizeof c.path, "%s", "/stale/path.conf");
+	before = c;
+	assert_int_equal(load(&c, p.s, false), 0);
+	assert_int_equal(seen.count, 0);
+	assert_string_equal(c.path, "");
+	assert_same_settings(&c, &before);
+}
+
+static void test_directory_is_refused(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, tmpdir, false), 1);
+	assert_messages(tmpdir, (const char *const[]){": is a directory", NULL});
+}
+
+/* Root reads anything, so root drops to nobody for the attempt. */
+static void test_unreadable_file(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("unreadable.conf", 0000, "log = \"syslog\";\n");
+	bool root = geteuid() == 0;
+	int errors;
+
+	(void)state;
+	if (root)
+		assert_int_equal(seteuid(65534), 0);
+	cfg_defaults(&c);
+	errors = load(&c, p.s, false);
+	if (root)
+		assert_int_equal(seteuid(0), 0);
+	assert_int_equal(errors, 1);
+	assert_messages(p.s, (const char *const[]){": cannot open: Permission denied", NULL});
+}
+
+/* ---- passwords and file modes ---- */
+
+static void test_password_needs_private_file(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("pw0644.conf", 0644,
+				"mysql = {\n\tuser = \"u\";\n\tpassword = \"hunter2-secret\";\n};\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){
+		": holds mysql.password but is readable by group/other (mode 0644); "
+		"chmod 600 it or move the credentials to mysql.defaults_file", NULL});
+	assert_no_message_contains("hunter2");
+	assert_string_equal(c.mysql.password, "");
+
+	p = fixture("pw0640.conf", 0640, "mysql = { password = \"pw\"; };\n");
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){
+		": holds mysql.password but is readable by group/other (mode 0640); "
+		"chmod 600 it or move the credentials to mysql.defaults_file", NULL});
+
+	p = fixture("pw0620.conf", 0620, "mysql = { password = \"pw\"; };\n");
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){
+		": holds mysql.password but is writable by group/other (mode 0620); "
+		"chmod 600 it or move the credentials to mysql.defaults_file", NULL});
+}
+
+static void test_password_in_private_file(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("pw0600.conf", 0600, "mysql = { password = \"hunter2-secret\"; };\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 0);
+	assert_string_equal(c.mysql.password, "hunter2-secret");
+
+	p = fixture("pw0400.conf", 0400, "mysql = { password = \"pw\"; };\n");
+	assert_int_equal(load(&c, p.s, true), 0);
+}
+
+static void test_public_file_without_password(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("public.conf", 0644, "mysql = { user = \"u\"; };\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 0);
+
+	p = fixture("public-empty.conf", 0644, "mysql = { password = \"\"; };\n");
+	assert_int_equal(load(&c, p.s, true), 0);
+}
+
+static void test_password_never_echoed(void **state)
+{
+	char text[512];
+	struct cfg c;
+
+	(void)state;
+	snprintf(text, sizeof text, "mysql = {\n\tpassword = \"hunter2%s\";\n\tbogus = 1;\n};\n",
+		 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16 X16);
+	struct path p = fixture("pw-long.conf", 0644, text);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 2);
+	assert_messages(p.s, (const char *const[]){
+		":2: mysql.password: too long (263 bytes, at most 255)",
+		":3: unknown setting 'mysql.bogus'", NULL});
+	assert_no_message_contains("hunter2");
+}
+
+/* ---- includes ---- */
+
+static void test_include_relative_to_file(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(mkdir(in_tmpdir("inc").s, 0700), 0);
+	fixture("inc/part.conf", 0600, "mysql = {\n\tport = 3310;\n\tpassword = \"pw\";\n};\n");
+	struct path main_conf = fixture("inc/main.conf", 0600, "log = \"syslog\";\n@include \"part.conf\"\n");
+
+	/* The working directory is not the file's: only the include dir works. */
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, main_conf.s, true), 0);
+	assert_int_equal(c.log, LOG_TO_SYSLOG);
+	assert_int_equal(c.mysql.port, 3310);
+	assert_string_equal(c.mysql.password, "pw");
+}
+
+static void test_include_errors_name_the_included_file(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(mkdir(in_tmpdir("inc2").s, 0700), 0);
+	struct path part = fixture("inc2/part.conf", 0644,
+				   "# included\nmysql = {\n\tprot = 3310;\n\tpassword = \"pw\";\n};\n");
+	struct path main_conf = fixture("inc2/main.conf", 0600,
+					"log = \"syslog\";\n@include \"part.conf\"\nhttp = { timeout = 0; };\n");
+
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, main_conf.s, true), 3);
+	assert_int_equal(seen.count, 3);
+	char want[MESSAGE_MAX];
+	snprintf(want, sizeof want, "%s:3: unknown setting 'mysql.prot' (did you mean 'mysql.port'?)", part.s);
+	assert_string_equal(seen.text[0], want);
+	snprintf(want, sizeof want, "%s:3: http.timeout: 0 is out of range (1..300)", main_conf.s);
+	assert_string_equal(seen.text[1], want);
+	/* The password sits in part.conf, so part.conf's mode is the one that counts. */
+	snprintf(want, sizeof want, "%s: holds mysql.password but is readable by group/other (mode 0644); "
+		 "chmod 600 it or move the credentials to mysql.defaults_file", part.s);
+	assert_string_equal(seen.text[2], want);
+}
+
+static void test_include_syntax_error_in_included_file(void **state)
+{
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(mkdir(in_tmpdir("inc3").s, 0700), 0);
+	struct path part = fixture("inc3/part.conf", 0600, "\n\nhttp = { timeout = ; };\n");
+	struct path main_conf = fixture("inc3/main.conf", 0600, "@include \"part.conf\"\n");
+
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, main_conf.s, true), 1);
+	assert_messages(part.s, (const char *const[]){":3: syntax error", NULL});
+}
+
+/* libconfig 1.5 prefixes the include dir even to absolute paths. */
+static void test_absolute_include_explained(void **state)
+{
+	struct cfg c;
+	char text[PATH_MAX + 64], want[MESSAGE_MAX];
+	struct path part = fixture("abs-part.conf", 0600, "log = \"syslog\";\n");
+
+	(void)state;
+	snprintf(text, sizeof text, "# absolute\n@include \"%s\"\n", part.s);
+	struct path main_conf = fixture("abs-main.conf", 0600, text);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, main_conf.s, true), 1);
+	snprintf(want, sizeof want, ":2: cannot open include file (@include paths are relative to %s "
+		 "and cannot be absolute)", tmpdir);
+	assert_messages(main_conf.s, (const char *const[]){want, NULL});
+}
+
+/* ---- listen addresses ---- */
+
+struct listen_case {
+	const char *text;
+	int rc;
+	const char *host;
+	unsigned port;
+};
+
+static const struct listen_case listen_cases[] = {
+	{"127.0.0.1:9200", 0, "127.0.0.1", 9200},
+	{"[::1]:9200", 0, "::1", 9200},
+	{"[::]:1", 0, "::", 1},
+	{":9200", 0, "", 9200},
+	{"*:65535", 0, "*", 65535},
+	{"0.0.0.0:9200", 0, "0.0.0.0", 9200},
+	{"db-1.example.net:9200", 0, "db-1.example.net", 9200},
+	{"0.0.0.0:0", -1, NULL, 0},
+	{"host", -1, NULL, 0},
+	{"1.2.3.4:99999", -1, NULL, 0},
+	{"1.2.3.4:65536", -1, NULL, 0},
+	{"1.2.3.4:", -1, NULL, 0},
+	{"1.2.3.4:-1", -1, NULL, 0},
+	{"1.2.3.4:+80", -1, NULL, 0},
+	{"1.2.3.4:80x", -1, NULL, 0},
+	{"1.2.3.4: 80", -1, NULL, 0},
+	{"1.2.3.4:0000080", -1, NULL, 0},
+	{"::1:9200", -1, NULL, 0},
+	{"[::1]9200", -1, NULL, 0},
+	{"[::1", -1, NULL, 0},
+	{"[]:9200", -1, NULL, 0},
+	{"[1.2.3.4]:9200", -1, NULL, 0},
+	{"[zz::1]:9200", -1, NULL, 0},
+	{"a b:9200", -1, NULL, 0},
+	{"", -1, NULL, 0},
+};
+
+static void test_parse_listen(void **state)
+{
+	(void)state;
+	for (size_t i = 0; i < sizeof listen_cases / sizeof listen_cases[0]; i++) {
+		const struct listen_case *l = &listen_cases[i];
+		char host[256] = "untouched";
+		unsigned port = 4242;
+
+		print_message("  listen \"%s\"\n", l->text);
+		assert_int_equal(cfg_parse_listen(l->text, host, sizeof host, &port), l->rc);
+		if (l->rc == 0) {
+			assert_string_equal(host, l->host);
+			assert_int_equal(port, l->port);
+		} else {
+			assert_string_equal(host, "untouched");
+			assert_int_equal(port, 4242);
+		}
+	}
+}
+
+static void test_parse_listen_host_buffer(void **state)
+{
+	char host[10];
+	unsigned port;
+
+	(void)state;
+	assert_int_equal(cfg_parse_listen("127.0.0.1:9200", host, sizeof host, &port), 0);
+	assert_int_equal(cfg_parse_listen("127.0.0.10:9200", host, sizeof host, &port), -1);
+	assert_int_equal(cfg_parse_listen(NULL, host, sizeof host, &port), -1);
+}
+
+/* ---- the shipped reference file ---- */
+
+/* Found from this source file's own path, so any working directory works
+ * when the test is compiled with an absolute path, and the repository
+ * root works with the Makefile's relative one. */
+static struct path reference_conf(void)
+{
+	static const char self[] = "tests/unit/test_cfg.c";
+	const char *file = __FILE__;
+	size_t root_len = strlen(file) >= strlen(self) ? strlen(file) - strlen(self) : 0;
+	struct path p;
+
+	snprintf(p.s, sizeof p.s, "%.*sconf/clustercheckd.conf", (int)root_len, file);
+	return p;
+}
+
+static void test_reference_conf(void **state)
+{
+	struct cfg c, defaults;
+	struct path p = reference_conf();
+
+	(void)state;
+	cfg_defaults(&defaults);
+	cfg_defaults(&c);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_string_equal(c.path, p.s);
+	assert_same_settings(&c, &defaults);
+}
+
+/* Every key of the reference file is set, not only commented: a changed
+ * default then fails test_reference_conf instead of going unnoticed. */
+static void test_reference_conf_sets_every_key(void **state)
+{
+	static const char *const keys[] = {
+		"listen =", "log =", "timeout =", "max_connections =", "max_connections_per_ip =",
+		"bodies =", "socket =", "host =", "port =", "user =", "defaults_file =",
+		"defaults_group =", "connect_timeout =", "read_timeout =", "write_timeout =",
+		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
+		"min_cluster_size =", "max_recv_queue =", "drain_code =",
+	};
+	struct path p = reference_conf();
+	char *line = NULL;
+	size_t cap = 0;
+	bool found[sizeof keys / sizeof keys[0]] = {false};
+	FILE *fp = fopen(p.s, "r");
+
+	(void)state;
+	assert_non_null(fp);
+	while (getline(&line, &cap, fp) >= 0) {
+		const char *t = line + strspn(line, " \t");
+
+		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+			if (strncmp(t, keys[i], strlen(keys[i])) == 0)
+				found[i] = true;
+	}
+	free(line);
+	fclose(fp);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		if (!found[i])
+			print_message("not set in %s: %s\n", p.s, keys[i]);
+		assert_true(found[i]);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_donor_names_match_verdict),
+		cmocka_unit_test(test_full_file),
+		cmocka_unit_test(test_alternative_syntax),
+		cmocka_unit_test(test_empty_file_keeps_everything),
+		cmocka_unit_test(test_loads_over_callers_values),
+		cmocka_unit_test(test_integer_bounds),
+		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_untouched_after_errors),
+		cmocka_unit_test(test_null_report_still_counts),
+		cmocka_unit_test(test_missing_named_file),
+		cmocka_unit_test(test_missing_default_file),
+		cmocka_unit_test(test_directory_is_refused),
+		cmocka_unit_test(test_unreadable_file),
+		cmocka_unit_test(test_password_needs_private_file),
+		cmocka_unit_test(test_password_in_private_file),
+		cmocka_unit_test(test_public_file_without_password),
+		cmocka_unit_test(test_password_never_echoed),
+		cmocka_unit_test(test_include_relative_to_file),
+		cmocka_unit_test(test_include_errors_name_the_included_file),
+		cmocka_unit_test(test_include_syntax_error_in_included_file),
+		cmocka_unit_test(test_absolute_include_explained),
+		cmocka_unit_test(test_parse_listen),
+		cmocka_unit_test(test_parse_listen_host_buffer),
+		cmocka_unit_test(test_reference_conf),
+		cmocka_unit_test(test_reference_conf_sets_every_key),
+	};
+
+	return cmocka_run_group_tests_name("cfg", tests, make_tmpdir, remove_tmpdir);
+}
