@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <limits.h>
 
+#include "liveness.h"
 #include "log.h"
 #include "verdict.h"
 
@@ -27,6 +28,7 @@ struct probe_cfg {
 	unsigned connect_timeout_s;
 	unsigned read_timeout_s;
 	unsigned write_timeout_s;
+	char datadir[256];           /* read by the poller: grastate.dat, SST marker */
 };
 
 struct cfg {
@@ -40,6 +42,7 @@ struct cfg {
 	struct probe_cfg mysql;
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;
+	struct liveness_policy live;
 };
 
 /* Receives one complete message per error, already prefixed "file:line: ". */

@@ -4,16 +4,30 @@
 #ifndef CLUSTERCHECKD_HEALTH_H
 #define CLUSTERCHECKD_HEALTH_H
 
+#include <stdint.h>
 #include <time.h>
 
+#include "liveness.h"
 #include "snapshot.h"
 #include "verdict.h"
+
+/* Totals since start, for /metrics. */
+struct health_counters {
+	uint64_t polls;
+	uint64_t poll_errors;
+	double poll_seconds;
+};
 
 struct health_view {
 	struct snapshot snap;
 	struct verdict_policy policy;
 	enum admin_state admin;
 	char admin_why[128];
+	struct liveness_policy live_policy;
+	struct liveness_memory memory;   /* since when mysqld is unreachable */
+	struct health_counters counters;
+	struct timespec started;         /* CLOCK_MONOTONIC, for uptime */
+	char datadir[256];               /* configured path, for /status */
 };
 
 struct health;
@@ -25,6 +39,7 @@ void health_free(struct health *h);
  * transition if the verdict changed. */
 void health_publish(struct health *h, const struct snapshot *snap);
 void health_set_policy(struct health *h, const struct verdict_policy *p);
+void health_set_live_policy(struct health *h, const struct liveness_policy *p, const char *datadir);
 void health_set_admin(struct health *h, enum admin_state a, const char *why);
 
 /* A consistent copy of everything an answer is computed from. */

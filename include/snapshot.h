@@ -9,6 +9,8 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "datadir.h"
+
 enum fact_id {
 	/* status variables */
 	FACT_LOCAL_STATE,
@@ -77,6 +79,8 @@ struct snapshot {
 	uint64_t seq;                    /* increases with every publish */
 	double poll_seconds;             /* how long the round trip took */
 	struct fact facts[FACT_COUNT];
+	/* Read in the same cycle, whether or not mysqld answered. */
+	struct datadir_facts datadir;
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id);

@@ -122,6 +122,9 @@ static const struct cfg_key cfg_keys[] = {
 	{"mysql", "write_timeout", CFG_UNSIGNED, 1, 60, 1,
 	 .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
 
+	{"mysql", "datadir", CFG_STRING, .def_str = "/var/lib/mysql",
+	 .offset = AT_STRING(mysql.datadir), .help = "datadir, read for grastate.dat and the SST marker; \"\" = none"},
+
 	{"poll", "interval_ms", CFG_UNSIGNED, 50, 60000, 500,
 	 .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
 	{"poll", "stale_after_ms", CFG_UNSIGNED, 100, 600000, 3000,
@@ -137,6 +140,9 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
 	{"policy", "drain_code", CFG_INT, 404, 503, 404, .choices = drain_code_choices,
 	 .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
+
+	{"live", "grace_ms", CFG_UNSIGNED, 1000, 86400000, 30000,
+	 .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
 };
 
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])

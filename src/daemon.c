@@ -35,6 +35,7 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	    next.bodies != c->bodies || next.log != c->log)
 		log_warnx("reload: listen, http and log settings apply only after a restart");
 	health_set_policy(h, &next.policy);
+	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
 	/* Keep what cannot change at run time, take the rest. */
 	next.log = c->log;
@@ -71,6 +72,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		log_warnx("out of memory");
 		return 1;
 	}
+	health_set_live_policy(h, &c->live, c->mysql.datadir);
 	p = poller_start(&c->mysql, c->poll_interval_ms, publish, h);
 	if (!p) {
 		log_warn("cannot start the poller thread");

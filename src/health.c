@@ -24,6 +24,9 @@ struct health *health_new(const struct verdict_policy *policy)
 	snapshot_init(&h->view.snap);
 	h->view.policy = *policy;
 	h->view.admin = ADMIN_READY;
+	liveness_policy_defaults(&h->view.live_policy);
+	h->view.memory.last_state = -1;
+	clock_gettime(CLOCK_MONOTONIC, &h->view.started);
 	return h;
 }
 
@@ -71,6 +74,12 @@ void health_publish(struct health *h, const struct snapshot *snap)
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	pthread_mutex_lock(&h->lock);
 	h->view.snap = *snap;
+	liveness_remember(&h->view.memory, snap);
+	if (snap->outcome != SNAP_NONE) {
+		h->view.counters.polls++;
+		h->view.counters.poll_errors += snap->outcome != SNAP_OK;
+		h->view.counters.poll_seconds += snap->poll_seconds;
+	}
 	/* Until mysqld first answers there is nothing worth announcing: the
 	 * start-up line would always read "no answer yet". */
 	if (snap->outcome != SNAP_NONE)
@@ -87,6 +96,14 @@ void health_set_policy(struct health *h, const struct verdict_policy *p)
 	h->view.policy = *p;
 	if (h->logged_once)
 		evaluate_locked(h, &now);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void health_set_live_policy(struct health *h, const struct liveness_policy *p, const char *datadir)
+{
+	pthread_mutex_lock(&h->lock);
+	h->view.live_policy = *p;
+	snprintf(h->view.datadir, sizeof h->view.datadir, "%s", datadir ? datadir : "");
 	pthread_mutex_unlock(&h->lock);
 }
 

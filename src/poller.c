@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "datadir.h"
 #include "log.h"
 #include "probe.h"
 
@@ -67,6 +68,7 @@ static void *run(void *arg)
 
 	for (;;) {
 		struct snapshot snap;
+		char datadir[sizeof p->cfg.datadir];
 		int wait_ms;
 
 		pthread_mutex_lock(&p->lock);
@@ -80,6 +82,7 @@ static void *run(void *arg)
 			p->reconfigured = false;
 		}
 		interval = p->interval_ms;
+		memcpy(datadir, p->cfg.datadir, sizeof datadir);
 		pthread_mutex_unlock(&p->lock);
 
 		if (!probe) {
@@ -89,6 +92,9 @@ static void *run(void *arg)
 		} else {
 			probe_poll(probe, &snap);
 		}
+		/* Also, and above all, when mysqld is down: grastate.dat and the
+		 * SST marker are what /status and /live have left then. */
+		datadir_read(datadir, &snap.datadir);
 		snap.seq = ++seq;
 		p->publish(p->ctx, &snap);
 

@@ -890,7 +890,7 @@ static void test_reference_conf_sets_every_key(void **state)
 		"bodies =", "socket =", "host =", "port =", "user =", "defaults_file =",
 		"defaults_group =", "connect_timeout =", "read_timeout =", "write_timeout =",
 		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
-		"min_cluster_size =", "max_recv_queue =", "drain_code =",
+		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;

@@ -1,0 +1,65 @@
+/* /live: is this node's database process worth keeping? Pure, like the
+ * readiness funnel: facts + time in, {code, reason} out.
+ *
+ * Killing a node's mysqld is only ever right when it has stopped answering
+ * for a long time AND nothing says it is busy with a state transfer: a
+ * joiner receiving an SST, a donor sending one, or a node catching up looks
+ * dead to every quick probe, and restarting it throws the transfer away
+ * (the most reported Galera-on-Kubernetes failure). So /live fails only when
+ * mysqld has been unreachable for longer than `grace_ms` with no transfer
+ * under way; non-Primary, desynced, read-only nodes are all alive. */
+#ifndef CLUSTERCHECKD_LIVENESS_H
+#define CLUSTERCHECKD_LIVENESS_H
+
+#include <stdbool.h>
+#include <time.h>
+
+#include "datadir.h"
+#include "snapshot.h"
+#include "verdict.h"
+
+struct liveness_policy {
+	unsigned grace_ms;  /* how long mysqld may be unreachable */
+};
+
+/* What mysqld said the last time it answered; kept across failed polls. */
+struct liveness_memory {
+	struct timespec unreachable_since; /* last answer, or start of polling */
+	long long last_state;              /* wsrep_local_state then, -1 unknown */
+	bool last_desync;                  /* wsrep_desync=ON then */
+};
+
+enum liveness_check_id {
+	LIVE_CHECK_TRANSFER,
+	LIVE_CHECK_MYSQLD,
+	LIVE_CHECK_COUNT
+};
+
+struct liveness_check {
+	enum liveness_check_id id;
+	bool ok;
+	char reason[VERDICT_REASON_MAX];
+};
+
+struct liveness {
+	int code; /* 200 or 503 */
+	char reason[VERDICT_REASON_MAX];
+};
+
+void liveness_policy_defaults(struct liveness_policy *p);
+
+/* Update `m` with a snapshot just published (the health module's job). */
+void liveness_remember(struct liveness_memory *m, const struct snapshot *s);
+
+size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
+		       const struct liveness_memory *m, const struct liveness_policy *p,
+		       unsigned stale_after_ms, const struct timespec *now,
+		       struct liveness_check out[LIVE_CHECK_COUNT]);
+
+struct liveness liveness_decide(const struct snapshot *s, const struct datadir_facts *d,
+				const struct liveness_memory *m, const struct liveness_policy *p,
+				unsigned stale_after_ms, const struct timespec *now);
+
+const char *liveness_check_name(enum liveness_check_id id);
+
+#endif

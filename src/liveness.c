@@ -1,0 +1,158 @@
+#include "liveness.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#define LIVE_DEFAULT_GRACE_MS 30000
+
+static const char *const names[LIVE_CHECK_COUNT] = {
+	[LIVE_CHECK_TRANSFER] = "state_transfer",
+	[LIVE_CHECK_MYSQLD] = "mysqld",
+};
+
+const char *liveness_check_name(enum liveness_check_id id)
+{
+	return (unsigned)id < LIVE_CHECK_COUNT ? names[id] : "none";
+}
+
+void liveness_policy_defaults(struct liveness_policy *p)
+{
+	p->grace_ms = LIVE_DEFAULT_GRACE_MS;
+}
+
+void liveness_remember(struct liveness_memory *m, const struct snapshot *s)
+{
+	const struct fact *state = snapshot_fact(s, FACT_LOCAL_STATE);
+	const struct fact *desync = snapshot_fact(s, FACT_DESYNC);
+
+	if (s->outcome != SNAP_OK) {
+		/* The first poll ever failed: count from it, not from 0. */
+		if (m->unreachable_since.tv_sec == 0 && m->unreachable_since.tv_nsec == 0)
+			m->unreachable_since = s->taken;
+		return;
+	}
+	m->unreachable_since = s->taken;
+	m->last_state = state->present && state->valid ? state->num : -1;
+	m->last_desync = desync->present && desync->valid && desync->num;
+}
+
+static void say(char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void say(char *reason, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(reason, VERDICT_REASON_MAX, fmt, ap);
+	va_end(ap);
+}
+
+static long long ms_between(const struct timespec *from, const struct timespec *to)
+{
+	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
+}
+
+/* Whether a state transfer is under way, and which evidence says so.
+ * mysqld's own word counts even after it stopped answering: a donor
+ * blocked by its SST, or a joiner whose datadir is being replaced, may not
+ * answer, and the state it last reported is the best knowledge there is. */
+static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d,
+			       const struct liveness_memory *m, char *why)
+{
+	long long state = m->last_state;
+
+	if (d && d->sst_in_progress) {
+		say(why, "receiving a state transfer (%s marker in the datadir)", DATADIR_SST_MARKER);
+		return true;
+	}
+	if (s->outcome == SNAP_OK) {
+		const struct fact *f = snapshot_fact(s, FACT_LOCAL_STATE);
+		state = f->present && f->valid ? f->num : -1;
+	}
+	switch (state) {
+	case 1:
+		say(why, "joining (wsrep_local_state=1)");
+		return true;
+	case 2:
+		if (m->last_desync && s->outcome != SNAP_OK)
+			break;
+		if (s->outcome == SNAP_OK && snapshot_fact(s, FACT_DESYNC)->num)
+			break;
+		say(why, "donor (wsrep_local_state=2, wsrep_desync=OFF)");
+		return true;
+	case 3:
+		say(why, "joined, catching up (wsrep_local_state=3)");
+		return true;
+	default:
+		break;
+	}
+	if (d && d->checked && d->dir_errno)
+		say(why, "none known (datadir unreadable: %s)", strerror(d->dir_errno));
+	else if (d && d->checked)
+		say(why, "none under way");
+	else
+		say(why, "none known (no datadir configured)");
+	return false;
+}
+
+size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
+		       const struct liveness_memory *m, const struct liveness_policy *p,
+		       unsigned stale_after_ms, const struct timespec *now,
+		       struct liveness_check out[LIVE_CHECK_COUNT])
+{
+	struct liveness_check *t = &out[LIVE_CHECK_TRANSFER], *c = &out[LIVE_CHECK_MYSQLD];
+	bool transfer;
+	long long down_ms;
+
+	t->id = LIVE_CHECK_TRANSFER;
+	c->id = LIVE_CHECK_MYSQLD;
+	/* Information, never a failure: it can only keep a node alive. */
+	transfer = transfer_under_way(s, d, m, t->reason);
+	t->ok = true;
+
+	c->ok = true;
+	if (s->outcome == SNAP_OK && snapshot_age_ms(s, now) <= (long long)stale_after_ms) {
+		say(c->reason, "mysqld answered %lld ms ago", snapshot_age_ms(s, now));
+		return LIVE_CHECK_COUNT;
+	}
+	/* A hung mysqld leaves a last good answer that only ages: it counts
+	 * as unreachable since that answer, which is what the memory holds. */
+	down_ms = ms_between(&m->unreachable_since, now);
+	if (down_ms < 0)
+		down_ms = 0;
+	if (down_ms <= (long long)p->grace_ms)
+		say(c->reason, "no answer for %lld ms, within the %u ms grace%s%s", down_ms, p->grace_ms,
+		    s->outcome == SNAP_UNREACHABLE ? ": " : "",
+		    s->outcome == SNAP_UNREACHABLE ? s->error : "");
+	else if (transfer)
+		say(c->reason, "no answer for %lld ms, beyond the %u ms grace, but a state transfer is under way",
+		    down_ms, p->grace_ms);
+	else {
+		c->ok = false;
+		say(c->reason, "no answer for %lld ms, beyond the %u ms grace%s%s", down_ms, p->grace_ms,
+		    s->outcome == SNAP_UNREACHABLE ? ": " : "",
+		    s->outcome == SNAP_UNREACHABLE ? s->error : "");
+	}
+	return LIVE_CHECK_COUNT;
+}
+
+struct liveness liveness_decide(const struct snapshot *s, const struct datadir_facts *d,
+				const struct liveness_memory *m, const struct liveness_policy *p,
+				unsigned stale_after_ms, const struct timespec *now)
+{
+	struct liveness_check c[LIVE_CHECK_COUNT];
+	struct liveness l = {.code = 200};
+	char scratch[VERDICT_REASON_MAX];
+
+	liveness_checks(s, d, m, p, stale_after_ms, now, c);
+	if (!c[LIVE_CHECK_MYSQLD].ok) {
+		l.code = 503;
+		memcpy(l.reason, c[LIVE_CHECK_MYSQLD].reason, sizeof l.reason);
+	} else if (transfer_under_way(s, d, m, scratch)) {
+		/* The transfer is the news; "mysqld answered" is not. */
+		memcpy(l.reason, c[LIVE_CHECK_TRANSFER].reason, sizeof l.reason);
+	} else {
+		memcpy(l.reason, c[LIVE_CHECK_MYSQLD].reason, sizeof l.reason);
+	}
+	return l;
+}

@@ -1,0 +1,180 @@
+/* /live: one row per situation, the answer and the words of the reason. */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "liveness.h"
+
+enum mysqld { ANSWERS, HUNG, DOWN, NEVER };
+
+struct row {
+	const char *what;
+	enum mysqld mysqld;
+	long long state;      /* what mysqld says (ANSWERS) or last said, -1 none */
+	bool desync;
+	bool marker;          /* sst_in_progress in the datadir */
+	long long down_ms;    /* since the last answer (or the first poll) */
+	int code;
+	const char *reason;   /* substring of the decision's reason */
+};
+
+static const unsigned GRACE = 30000, STALE = 3000;
+
+static const struct row rows[] = {
+	{"synced", ANSWERS, 4, false, false, 0, 200, "mysqld answered"},
+	{"non-Primary is alive: restarting does not help", ANSWERS, 0, false, false, 0, 200, "mysqld answered"},
+	{"desynced is alive", ANSWERS, 2, true, false, 0, 200, "mysqld answered"},
+	{"joining says so", ANSWERS, 1, false, false, 0, 200, "joining (wsrep_local_state=1)"},
+	{"donor says so", ANSWERS, 2, false, false, 0, 200, "donor (wsrep_local_state=2"},
+	{"joined says so", ANSWERS, 3, false, false, 0, 200, "joined, catching up"},
+	{"marker wins over a synced answer", ANSWERS, 4, false, true, 0, 200, "sst_in_progress marker"},
+	{"down within grace", DOWN, 4, false, false, 29000, 200, "within the 30000 ms grace"},
+	{"down exactly at grace", DOWN, 4, false, false, 30000, 200, "within the 30000 ms grace"},
+	{"down beyond grace", DOWN, 4, false, false, 30001, 503, "beyond the 30000 ms grace: Can't connect"},
+	{"down beyond grace, marker", DOWN, 4, false, true, 600000, 200, "sst_in_progress marker"},
+	{"down beyond grace, last said joining", DOWN, 1, false, false, 600000, 200, "joining"},
+	{"down beyond grace, last said donor", DOWN, 2, false, false, 600000, 200, "donor"},
+	{"down beyond grace, last said joined", DOWN, 3, false, false, 600000, 200, "joined"},
+	{"down beyond grace, last was desynced", DOWN, 2, true, false, 600000, 503, "beyond the"},
+	{"never answered, within grace", NEVER, -1, false, false, 1000, 200, "within the"},
+	{"never answered, beyond grace", NEVER, -1, false, false, 40000, 503, "beyond the"},
+	{"never answered, receiving SST", NEVER, -1, false, true, 3600000, 200, "sst_in_progress"},
+	{"hung within grace", HUNG, 4, false, false, 10000, 200, "within the"},
+	{"hung beyond grace", HUNG, 4, false, false, 31000, 503, "beyond the"},
+	{"hung donor beyond grace", HUNG, 2, false, false, 31000, 200, "donor"},
+};
+
+static void set(struct snapshot *s, const char *name, const char *value)
+{
+	snapshot_set(s, name, strlen(name), value, strlen(value));
+}
+
+static void build(const struct row *r, struct snapshot *s, struct datadir_facts *d,
+		  struct liveness_memory *m, struct timespec *now)
+{
+	struct snapshot answer;
+	char num[32];
+
+	*now = (struct timespec){.tv_sec = 1000000};
+	memset(d, 0, sizeof *d);
+	d->checked = true;
+	d->sst_in_progress = r->marker;
+	memset(m, 0, sizeof *m);
+	m->last_state = -1;
+
+	/* The last answer, down_ms ago. */
+	snapshot_init(&answer);
+	answer.outcome = SNAP_OK;
+	answer.taken = (struct timespec){.tv_sec = now->tv_sec - r->down_ms / 1000,
+					 .tv_nsec = 0};
+	if (r->down_ms % 1000) {
+		answer.taken.tv_sec--;
+		answer.taken.tv_nsec = (long)(1000 - r->down_ms % 1000) * 1000000;
+	}
+	snprintf(num, sizeof num, "%lld", r->state);
+	if (r->state >= 0)
+		set(&answer, "wsrep_local_state", num);
+	set(&answer, "wsrep_desync", r->desync ? "ON" : "OFF");
+
+	switch (r->mysqld) {
+	case ANSWERS:
+		answer.taken = *now;
+		liveness_remember(m, &answer);
+		*s = answer;
+		break;
+	case HUNG:
+		liveness_remember(m, &answer);
+		*s = answer;
+		break;
+	case DOWN:
+		liveness_remember(m, &answer);
+		/* fallthrough */
+	case NEVER:
+		snapshot_init(s);
+		snapshot_set_unreachable(s, 2002, "Can't connect to local server through socket");
+		s->taken = answer.taken;
+		if (r->mysqld == DOWN)
+			s->taken.tv_sec++;
+		liveness_remember(m, s);
+		break;
+	}
+}
+
+static void test_table(void **state)
+{
+	struct liveness_policy p = {.grace_ms = GRACE};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
+		const struct row *r = &rows[i];
+		struct snapshot s;
+		struct datadir_facts d;
+		struct liveness_memory m;
+		struct timespec now;
+		struct liveness l;
+
+		build(r, &s, &d, &m, &now);
+		l = liveness_decide(&s, &d, &m, &p, STALE, &now);
+		if (l.code != r->code || !strstr(l.reason, r->reason))
+			fail_msg("%s: got %d \"%s\", want %d \"...%s...\"", r->what, l.code, l.reason,
+				 r->code, r->reason);
+	}
+}
+
+static void test_checks_for_verbose(void **state)
+{
+	struct liveness_policy p = {.grace_ms = GRACE};
+	struct liveness_check c[LIVE_CHECK_COUNT];
+	struct snapshot s;
+	struct datadir_facts d;
+	struct liveness_memory m;
+	struct timespec now;
+
+	(void)state;
+	build(&rows[9], &s, &d, &m, &now); /* down beyond grace */
+	assert_int_equal(liveness_checks(&s, &d, &m, &p, STALE, &now, c), LIVE_CHECK_COUNT);
+	assert_string_equal(liveness_check_name(c[0].id), "state_transfer");
+	assert_true(c[0].ok);
+	assert_string_equal(c[0].reason, "none under way");
+	assert_string_equal(liveness_check_name(c[1].id), "mysqld");
+	assert_false(c[1].ok);
+
+	d.checked = true;
+	d.dir_errno = 13;
+	liveness_checks(&s, &d, &m, &p, STALE, &now, c);
+	assert_non_null(strstr(c[0].reason, "datadir unreadable"));
+	/* An unreadable datadir is reported, never a reason to kill mysqld. */
+	build(&rows[0], &s, &d, &m, &now);
+	d.dir_errno = 13;
+	assert_int_equal(liveness_decide(&s, &d, &m, &p, STALE, &now).code, 200);
+}
+
+static void test_memory_starts_at_first_failure(void **state)
+{
+	struct liveness_memory m = {.last_state = -1};
+	struct snapshot s;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_set_unreachable(&s, 2002, "x");
+	s.taken = (struct timespec){.tv_sec = 5};
+	liveness_remember(&m, &s);
+	s.taken = (struct timespec){.tv_sec = 9};
+	liveness_remember(&m, &s);
+	assert_int_equal(m.unreachable_since.tv_sec, 5);
+	assert_int_equal(m.last_state, -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_table),
+		cmocka_unit_test(test_checks_for_verbose),
+		cmocka_unit_test(test_memory_starts_at_first_failure),
+	};
+	return cmocka_run_group_tests_name("liveness", tests, NULL, NULL);
+}
