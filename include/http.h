@@ -10,12 +10,14 @@
 
 #include "cfg.h"
 #include "health.h"
+#include "metrics.h"
 
 struct http_request {
 	const char *method;
 	const char *path;     /* without the query */
 	bool verbose;         /* ?verbose */
 	const char *accept;   /* Accept header or NULL */
+	const struct metrics_requests *requests; /* for /metrics; may be NULL */
 };
 
 struct http_reply {

@@ -8,9 +8,13 @@
 #include <time.h>
 
 #include "health.h"
+#include "liveness.h"
 
 /* A new object owned by the caller, or NULL when out of memory. */
 json_t *report_json(const struct health_view *v, const struct timespec *now);
+
+/* /live's decision for this view (the same one /status shows). */
+struct liveness report_liveness(const struct health_view *v, const struct timespec *now);
 
 /* The fact as JSON: null when absent, its number or boolean when it parsed,
  * else its text (so garbage is shown as mysqld sent it). */

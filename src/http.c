@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include "log.h"
+#include "metrics.h"
+#include "report.h"
 #include "verdict.h"
 
 #define ALLOWED_METHODS "GET, HEAD, OPTIONS"
@@ -68,31 +70,96 @@ static void readiness_body(struct http_reply *r, const struct verdict *v, enum h
 }
 
 /* Kubernetes /readyz?verbose style: one line per check, then the verdict. */
-static void verbose_body(struct http_reply *r, const struct health_view *view,
-			 const struct timespec *now, const struct verdict *v)
+static FILE *verbose_open(char **buf, size_t *len)
+{
+	*buf = NULL;
+	*len = 0;
+	return open_memstream(buf, len);
+}
+
+static void verbose_line(FILE *f, const char *name, bool ok, const char *reason)
+{
+	fprintf(f, "[%c]%s %s: %s\n", ok ? '+' : '-', name, ok ? "ok" : "failed", reason);
+}
+
+/* buf and len are the memstream's own: they only hold the text after fclose. */
+static void verbose_close(struct http_reply *r, FILE *f, char **buf, size_t *len, const char *what,
+			  int code, const char *reason)
+{
+	if (code == 200)
+		fprintf(f, "%s check passed\n", what);
+	else
+		fprintf(f, "%s check failed: %s\n", what, reason);
+	if (fclose(f) == 0) {
+		r->body = *buf;
+		r->body_len = *len;
+	} else {
+		free(*buf);
+	}
+}
+
+static void ready_verbose_body(struct http_reply *r, const struct health_view *view,
+			       const struct timespec *now, const struct verdict *v)
 {
 	struct verdict_check checks[CHECK_COUNT];
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
+	char *buf;
+	size_t len;
+	FILE *f = verbose_open(&buf, &len);
 
 	if (!f)
 		return;
 	verdict_checks(&view->snap, view->admin, &view->policy, now, checks);
 	for (int i = 0; i < CHECK_COUNT; i++)
-		fprintf(f, "[%c]%s %s: %s\n", checks[i].ok ? '+' : '-',
-			verdict_check_name(checks[i].id), checks[i].ok ? "ok" : "failed",
-			checks[i].reason);
-	if (v->code == 200)
-		fprintf(f, "ready check passed\n");
-	else
-		fprintf(f, "ready check failed: %s\n", v->reason);
-	if (fclose(f) == 0) {
-		r->body = buf;
-		r->body_len = len;
+		verbose_line(f, verdict_check_name(checks[i].id), checks[i].ok, checks[i].reason);
+	verbose_close(r, f, &buf, &len, "ready", v->code, v->reason);
+}
+
+static void live_reply(struct http_reply *r, const struct http_request *req,
+		       const struct health_view *view, const struct timespec *now)
+{
+	struct liveness l = report_liveness(view, now);
+
+	r->status = l.code;
+	if (req->verbose) {
+		struct liveness_check checks[LIVE_CHECK_COUNT];
+		char *buf;
+		size_t len;
+		FILE *f = verbose_open(&buf, &len);
+
+		if (!f)
+			return;
+		liveness_checks(&view->snap, &view->snap.datadir, &view->memory, &view->live_policy,
+				view->policy.stale_after_ms, now, checks);
+		for (int i = 0; i < LIVE_CHECK_COUNT; i++)
+			verbose_line(f, liveness_check_name(checks[i].id), checks[i].ok, checks[i].reason);
+		verbose_close(r, f, &buf, &len, "live", l.code, l.reason);
+	} else if (l.code == 200) {
+		set_body(r, "Galera node is alive: %s\n", l.reason);
 	} else {
-		free(buf);
+		set_body(r, "Galera node is not alive: %s\n", l.reason);
 	}
+}
+
+/* /status, and "/" asked for JSON: the one report shape, never a second. */
+static void json_reply(struct http_reply *r, const struct health_view *view,
+		       const struct timespec *now, int status)
+{
+	json_t *j = report_json(view, now);
+	char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+
+	json_decref(j);
+	r->status = status;
+	r->content_type = "application/json";
+	if (text)
+		set_body(r, "%s\n", text);
+	free(text);
+}
+
+static bool wants_json(const char *accept)
+{
+	/* kubelet sends Accept: star/star and HAProxy nothing: both keep
+	 * the text answers; only an explicit JSON request gets JSON. */
+	return accept && strcasestr(accept, "application/json") != NULL;
 }
 
 static bool method_allowed(const char *m)
@@ -115,14 +182,35 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 		set_body(out, "Method not allowed: use GET, HEAD or OPTIONS.\n");
 		return;
 	}
-	if (strcmp(req->path, "/") == 0 || strcmp(req->path, "*") == 0) {
+	switch (metrics_endpoint_of(req->path)) {
+	case EP_ROOT:
+	case EP_READY: {
 		struct verdict v = verdict_decide(&view->snap, view->admin, &view->policy, now);
+		if (wants_json(req->accept) && !req->verbose) {
+			json_reply(out, view, now, v.code);
+			return;
+		}
 		out->status = v.code;
 		if (req->verbose)
-			verbose_body(out, view, now, &v);
+			ready_verbose_body(out, view, now, &v);
 		else
 			readiness_body(out, &v, bodies);
 		return;
+	}
+	case EP_LIVE:
+		live_reply(out, req, view, now);
+		return;
+	case EP_STATUS:
+		json_reply(out, view, now, 200);
+		return;
+	case EP_METRICS:
+		out->status = 200;
+		out->content_type = METRICS_CONTENT_TYPE;
+		out->body = metrics_text(view, now, req->requests, &out->body_len);
+		return;
+	case EP_OTHER:
+	case EP_COUNT:
+		break;
 	}
 	out->status = 404;
 	set_body(out, "Not found: %s\n", req->path);
@@ -145,6 +233,7 @@ struct http_server {
 	bool one_shot;
 	bool closed;
 	int status_sent;
+	struct metrics_requests requests;
 };
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -215,7 +304,9 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	req.path = url;
 	req.verbose = has_argument(c, "verbose");
 	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
+	req.requests = &s->requests;
 	http_reply_build(&req, &view, &now, s->opts.bodies, &reply);
+	metrics_count(&s->requests, metrics_endpoint_of(url), reply.status);
 	if (s->one_shot) {
 		pthread_mutex_lock(&s->lock);
 		s->status_sent = reply.status;

@@ -1,6 +1,13 @@
 #include "report.h"
 
+#include <string.h>
+
+#include "liveness.h"
 #include "verdict.h"
+
+#ifndef CLUSTERCHECKD_VERSION
+#define CLUSTERCHECKD_VERSION "unknown"
+#endif
 
 json_t *report_fact_json(const struct snapshot *s, enum fact_id id)
 {
@@ -59,12 +66,59 @@ static const char *outcome_name(enum snapshot_outcome o)
 	return "?";
 }
 
+static json_t *live_json(const struct health_view *v, const struct timespec *now)
+{
+	struct liveness_check checks[LIVE_CHECK_COUNT];
+	struct liveness l = report_liveness(v, now);
+	json_t *a = json_array();
+
+	liveness_checks(&v->snap, &v->snap.datadir, &v->memory, &v->live_policy,
+			v->policy.stale_after_ms, now, checks);
+	for (int i = 0; a && i < LIVE_CHECK_COUNT; i++)
+		json_array_append_new(a, json_pack("{s:s, s:b, s:s}", "name",
+						   liveness_check_name(checks[i].id), "ok",
+						   checks[i].ok, "detail", checks[i].reason));
+	return json_pack("{s:i, s:b, s:s, s:o}", "code", l.code, "ok", l.code == 200,
+			 "reason", l.reason, "checks", a);
+}
+
+/* grastate.dat as Galera left it: what picks the node to bootstrap after a
+ * full-cluster outage (highest seqno, or safe_to_bootstrap: 1). */
+static json_t *grastate_json(const struct datadir_facts *d)
+{
+	const struct grastate *g = &d->grastate;
+
+	if (!d->checked)
+		return json_pack("{s:b}", "read", 0);
+	if (d->grastate_errno)
+		return json_pack("{s:b, s:s}", "read", 0, "error", strerror(d->grastate_errno));
+	return json_pack("{s:b, s:s?, s:o, s:o, s:s?}", "read", 1,
+			 "uuid", g->uuid_ok ? g->uuid : NULL,
+			 "seqno", g->seqno_ok ? json_integer(g->seqno) : json_null(),
+			 "safe_to_bootstrap", g->safe_to_bootstrap_ok ? json_boolean(g->safe_to_bootstrap)
+								      : json_null(),
+			 "version", g->version[0] ? g->version : NULL);
+}
+
+struct liveness report_liveness(const struct health_view *v, const struct timespec *now)
+{
+	return liveness_decide(&v->snap, &v->snap.datadir, &v->memory, &v->live_policy,
+			       v->policy.stale_after_ms, now);
+}
+
+static long long ms_since(const struct timespec *from, const struct timespec *to)
+{
+	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
+}
+
 json_t *report_json(const struct health_view *v, const struct timespec *now)
 {
 	struct verdict verdict = verdict_decide(&v->snap, v->admin, &v->policy, now);
 	const struct verdict_policy *p = &v->policy;
+	const struct datadir_facts *d = &v->snap.datadir;
+	json_t *r;
 
-	return json_pack(
+	r = json_pack(
 		"{s:{s:i, s:b, s:s, s:s?}, s:o, s:{s:s, s:s?, s:i, s:I, s:f}, s:o,"
 		" s:{s:s, s:b, s:i, s:i, s:i, s:i}, s:{s:s, s:s?}}",
 		"ready", "code", verdict.code, "ok", verdict.code == 200, "reason", verdict.reason,
@@ -82,4 +136,18 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 		"stale_after_ms", (int)p->stale_after_ms, "drain_code", p->drain_code,
 		"admin", "state", admin_state_name(v->admin), "reason",
 		v->admin_why[0] ? v->admin_why : NULL);
+	if (!r)
+		return NULL;
+	json_object_set_new(json_object_get(r, "policy"), "live_grace_ms",
+			    json_integer(v->live_policy.grace_ms));
+	json_object_set_new(r, "live", live_json(v, now));
+	json_object_set_new(r, "grastate", grastate_json(d));
+	json_object_set_new(r, "datadir",
+			    json_pack("{s:s, s:b, s:s?}", "path", v->datadir, "sst_in_progress",
+				      d->sst_in_progress, "error",
+				      d->dir_errno ? strerror(d->dir_errno) : NULL));
+	json_object_set_new(r, "agent",
+			    json_pack("{s:s, s:f}", "version", CLUSTERCHECKD_VERSION, "uptime_seconds",
+				      (double)ms_since(&v->started, now) / 1000.0));
+	return r;
 }

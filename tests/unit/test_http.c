@@ -4,7 +4,10 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdio.h>
 #include <string.h>
+
+#include <jansson.h>
 
 #include "http.h"
 
@@ -153,6 +156,155 @@ static void test_verbose_names_the_failing_check(void **state)
 	http_reply_free(&r);
 }
 
+static struct http_reply build_req(const struct http_request *req, const struct health_view *v)
+{
+	struct http_reply r;
+
+	http_reply_build(req, v, &NOW, BODIES_CLUSTERCHECKD, &r);
+	return r;
+}
+
+static void test_ready_is_the_same_funnel_as_root(void **state)
+{
+	struct health_view v;
+
+	(void)state;
+	synced_view(&v);
+	expect("GET", "/ready", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
+	expect("OPTIONS", "/ready", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
+	put(&v.snap, "wsrep_local_state", "1");
+	put(&v.snap, "wsrep_local_state_comment", "Joining: receiving State Transfer");
+	expect("GET", "/ready", &v, BODIES_CLUSTERCHECKD, 503,
+	       "Galera node is not ready: Joining: receiving State Transfer (wsrep_local_state=1)\n");
+	expect("HEAD", "/", &v, BODIES_CLUSTERCHECKD, 503,
+	       "Galera node is not ready: Joining: receiving State Transfer (wsrep_local_state=1)\n");
+}
+
+static void test_live_survives_what_ready_does_not(void **state)
+{
+	struct health_view v;
+
+	(void)state;
+	synced_view(&v);
+	v.memory.unreachable_since = NOW;
+	liveness_policy_defaults(&v.live_policy);
+	put(&v.snap, "wsrep_local_state", "1");
+	expect("GET", "/live", &v, BODIES_CLUSTERCHECKD, 200,
+	       "Galera node is alive: joining (wsrep_local_state=1)\n");
+	/* mysqld gone for 40 s with nothing under way: dead. */
+	synced_view(&v);
+	liveness_policy_defaults(&v.live_policy);
+	v.memory.last_state = 4;
+	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
+	snapshot_init(&v.snap);
+	snapshot_set_unreachable(&v.snap, 2002, "Can't connect");
+	v.snap.taken = NOW;
+	expect("GET", "/live", &v, BODIES_CLUSTERCHECKD, 503,
+	       "Galera node is not alive: no answer for 40000 ms, beyond the 30000 ms grace: Can't connect\n");
+	/* ...unless the datadir says an SST is being received. */
+	v.snap.datadir.checked = true;
+	v.snap.datadir.sst_in_progress = true;
+	expect("GET", "/live", &v, BODIES_CLUSTERCHECKD, 200,
+	       "Galera node is alive: receiving a state transfer (sst_in_progress marker in the datadir)\n");
+}
+
+static void test_live_verbose_lists_its_checks(void **state)
+{
+	struct health_view v;
+	struct http_request req = {.method = "GET", .path = "/live", .verbose = true};
+	struct http_reply r;
+
+	(void)state;
+	synced_view(&v);
+	liveness_policy_defaults(&v.live_policy);
+	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
+	snapshot_init(&v.snap);
+	snapshot_set_unreachable(&v.snap, 2002, "Can't connect");
+	v.snap.datadir.checked = true;
+	r = build_req(&req, &v);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.body, "[+]state_transfer ok: none under way\n"
+			    "[-]mysqld failed: no answer for 40000 ms, beyond the 30000 ms grace: Can't connect\n"
+			    "live check failed: no answer for 40000 ms, beyond the 30000 ms grace: Can't connect\n");
+	http_reply_free(&r);
+
+	req.path = "/ready";
+	synced_view(&v);
+	r = build_req(&req, &v);
+	assert_int_equal(r.status, 200);
+	for (int i = 0; i < CHECK_COUNT; i++) {
+		char line[64];
+		snprintf(line, sizeof line, "[+]%s ok: ", verdict_check_name((enum verdict_check_id)i));
+		assert_non_null(strstr(r.body, line));
+	}
+	assert_non_null(strstr(r.body, "\nready check passed\n"));
+	http_reply_free(&r);
+}
+
+static void test_status_and_accept_json(void **state)
+{
+	struct health_view v;
+	struct http_request req = {.method = "GET", .path = "/status"};
+	struct http_reply r;
+	json_t *j;
+
+	(void)state;
+	synced_view(&v);
+	snprintf(v.datadir, sizeof v.datadir, "/var/lib/mysql");
+	v.snap.datadir.checked = true;
+	grastate_parse("seqno: 99\nsafe_to_bootstrap: 0\n", 31, &v.snap.datadir.grastate);
+	put(&v.snap, "wsrep_local_state", "2");
+	r = build_req(&req, &v);
+	assert_int_equal(r.status, 200); /* the document was served, whatever it says */
+	assert_string_equal(r.content_type, "application/json");
+	j = json_loadb(r.body, r.body_len, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "ready"), "code")), 503);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "live"), "code")), 200);
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(j, "grastate"), "seqno")), 99);
+	assert_true(json_is_false(json_object_get(json_object_get(j, "grastate"), "safe_to_bootstrap")));
+	assert_non_null(json_object_get(json_object_get(j, "agent"), "version"));
+	json_decref(j);
+	http_reply_free(&r);
+
+	/* "/" with Accept: application/json keeps /'s status code. */
+	req.path = "/";
+	req.accept = "text/html;q=0.5, application/json";
+	r = build_req(&req, &v);
+	assert_int_equal(r.status, 503);
+	assert_string_equal(r.content_type, "application/json");
+	http_reply_free(&r);
+	req.accept = "*/*";
+	r = build_req(&req, &v);
+	assert_string_equal(r.content_type, "text/plain");
+	http_reply_free(&r);
+}
+
+static void test_metrics_content_type_and_counts(void **state)
+{
+	struct health_view v;
+	struct metrics_requests counts;
+	struct http_request req = {.method = "GET", .path = "/metrics", .requests = &counts};
+	struct http_reply r;
+
+	(void)state;
+	memset(&counts, 0, sizeof counts);
+	metrics_count(&counts, metrics_endpoint_of("/ready"), 503);
+	metrics_count(&counts, metrics_endpoint_of("*"), 200);
+	metrics_count(&counts, metrics_endpoint_of("/nope"), 404);
+	synced_view(&v);
+	r = build_req(&req, &v);
+	assert_int_equal(r.status, 200);
+	assert_string_equal(r.content_type, "text/plain; version=0.0.4; charset=utf-8");
+	assert_non_null(strstr(r.body, "\nclustercheckd_http_requests_total{endpoint=\"/ready\",code=\"503\"} 1\n"));
+	assert_non_null(strstr(r.body, "\nclustercheckd_http_requests_total{endpoint=\"/\",code=\"200\"} 1\n"));
+	assert_non_null(strstr(r.body, "\nclustercheckd_http_requests_total{endpoint=\"other\",code=\"404\"} 1\n"));
+	assert_int_equal(r.body[r.body_len - 1], '\n');
+	http_reply_free(&r);
+	expect("POST", "/metrics", &v, BODIES_CLUSTERCHECKD, 405,
+	       "Method not allowed: use GET, HEAD or OPTIONS.\n");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -162,6 +314,11 @@ int main(void)
 		cmocka_unit_test(test_clustercheck_bodies_byte_for_byte),
 		cmocka_unit_test(test_ready_for_other_reasons_says_why),
 		cmocka_unit_test(test_verbose_names_the_failing_check),
+		cmocka_unit_test(test_ready_is_the_same_funnel_as_root),
+		cmocka_unit_test(test_live_survives_what_ready_does_not),
+		cmocka_unit_test(test_live_verbose_lists_its_checks),
+		cmocka_unit_test(test_status_and_accept_json),
+		cmocka_unit_test(test_metrics_content_type_and_counts),
 	};
 	return cmocka_run_group_tests_name("http", tests, NULL, NULL);
 }
