@@ -7,7 +7,8 @@
  * dead to every quick probe, and restarting it throws the transfer away
  * (the most reported Galera-on-Kubernetes failure). So /live fails only when
  * mysqld has been unreachable for longer than `grace_ms` with no transfer
- * under way; non-Primary, desynced, read-only nodes are all alive. */
+ * under way (nor within grace_ms of the end of one); non-Primary, desynced,
+ * read-only nodes are all alive. */
 #ifndef CLUSTERCHECKD_LIVENESS_H
 #define CLUSTERCHECKD_LIVENESS_H
 
@@ -27,6 +28,11 @@ struct liveness_memory {
 	struct timespec unreachable_since; /* last answer, or start of polling */
 	long long last_state;              /* wsrep_local_state then, -1 unknown */
 	bool last_desync;                  /* wsrep_desync=ON then */
+	/* Last poll that saw a transfer (marker or state), zero when never:
+	 * after a joiner's SST script is done, mysqld still prepares the new
+	 * datadir (InnoDB recovery, IST) before it opens its socket, so the
+	 * grace runs again from the transfer's end. */
+	struct timespec transfer_seen;
 };
 
 enum liveness_check_id {

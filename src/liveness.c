@@ -21,20 +21,31 @@ void liveness_policy_defaults(struct liveness_policy *p)
 	p->grace_ms = LIVE_DEFAULT_GRACE_MS;
 }
 
+static bool is_zero(const struct timespec *t)
+{
+	return t->tv_sec == 0 && t->tv_nsec == 0;
+}
+
+static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d,
+			       const struct liveness_memory *m, char *why);
+
 void liveness_remember(struct liveness_memory *m, const struct snapshot *s)
 {
 	const struct fact *state = snapshot_fact(s, FACT_LOCAL_STATE);
 	const struct fact *desync = snapshot_fact(s, FACT_DESYNC);
+	char why[VERDICT_REASON_MAX];
 
 	if (s->outcome != SNAP_OK) {
 		/* The first poll ever failed: count from it, not from 0. */
-		if (m->unreachable_since.tv_sec == 0 && m->unreachable_since.tv_nsec == 0)
+		if (is_zero(&m->unreachable_since))
 			m->unreachable_since = s->taken;
-		return;
+	} else {
+		m->unreachable_since = s->taken;
+		m->last_state = state->present && state->valid ? state->num : -1;
+		m->last_desync = desync->present && desync->valid && desync->num;
 	}
-	m->unreachable_since = s->taken;
-	m->last_state = state->present && state->valid ? state->num : -1;
-	m->last_desync = desync->present && desync->valid && desync->num;
+	if (s->outcome != SNAP_NONE && transfer_under_way(s, &s->datadir, m, why))
+		m->transfer_seen = s->taken;
 }
 
 static void say(char *reason, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -120,6 +131,24 @@ size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
 	down_ms = ms_between(&m->unreachable_since, now);
 	if (down_ms < 0)
 		down_ms = 0;
+	/* The grace also runs from the last sign of a transfer. */
+	if (!transfer && !is_zero(&m->transfer_seen) &&
+	    ms_between(&m->transfer_seen, now) < down_ms) {
+		long long after_ms = ms_between(&m->transfer_seen, now);
+
+		if (after_ms < 0)
+			after_ms = 0;
+		if (after_ms <= (long long)p->grace_ms) {
+			say(c->reason, "no answer for %lld ms; a state transfer was seen %lld ms ago, within the %u ms grace",
+			    down_ms, after_ms, p->grace_ms);
+			return LIVE_CHECK_COUNT;
+		}
+		c->ok = false;
+		say(c->reason, "no answer for %lld ms, and %lld ms since a state transfer was seen, beyond the %u ms grace%s%s",
+		    down_ms, after_ms, p->grace_ms, s->outcome == SNAP_UNREACHABLE ? ": " : "",
+		    s->outcome == SNAP_UNREACHABLE ? s->error : "");
+		return LIVE_CHECK_COUNT;
+	}
 	if (down_ms <= (long long)p->grace_ms)
 		say(c->reason, "no answer for %lld ms, within the %u ms grace%s%s", down_ms, p->grace_ms,
 		    s->outcome == SNAP_UNREACHABLE ? ": " : "",

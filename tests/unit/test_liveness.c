@@ -169,12 +169,50 @@ static void test_memory_starts_at_first_failure(void **state)
 	assert_int_equal(m.last_state, -1);
 }
 
+/* After the SST script removed its marker, the joiner's mysqld still
+ * prepares the datadir before it answers: the grace runs again from the
+ * last poll that saw the transfer. */
+static void test_grace_runs_again_after_a_transfer(void **state)
+{
+	struct liveness_policy p = {.grace_ms = GRACE};
+	struct liveness_memory m = {.last_state = -1};
+	struct datadir_facts d = {.checked = true, .sst_in_progress = true};
+	struct timespec now = {.tv_sec = 1000};
+	struct snapshot s;
+	struct liveness l;
+
+	(void)state;
+	snapshot_init(&s);
+	snapshot_set_unreachable(&s, 2002, "Can't connect");
+	s.taken = (struct timespec){.tv_sec = 100};
+	liveness_remember(&m, &s);          /* never answered, since 100 s */
+	s.taken = (struct timespec){.tv_sec = 990};
+	s.datadir = d;
+	liveness_remember(&m, &s);          /* marker seen at 990 s */
+	assert_int_equal(m.transfer_seen.tv_sec, 990);
+
+	d.sst_in_progress = false;          /* the script is done */
+	s.datadir = d;
+	s.taken = now;
+	liveness_remember(&m, &s);
+	assert_int_equal(m.transfer_seen.tv_sec, 990);
+	l = liveness_decide(&s, &d, &m, &p, STALE, &now);
+	assert_int_equal(l.code, 200);
+	assert_non_null(strstr(l.reason, "a state transfer was seen 10000 ms ago, within the 30000 ms grace"));
+
+	now.tv_sec = 1021;
+	l = liveness_decide(&s, &d, &m, &p, STALE, &now);
+	assert_int_equal(l.code, 503);
+	assert_non_null(strstr(l.reason, "31000 ms since a state transfer was seen, beyond the 30000 ms grace"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_table),
 		cmocka_unit_test(test_checks_for_verbose),
 		cmocka_unit_test(test_memory_starts_at_first_failure),
+		cmocka_unit_test(test_grace_runs_again_after_a_transfer),
 	};
 	return cmocka_run_group_tests_name("liveness", tests, NULL, NULL);
 }
