@@ -355,6 +355,7 @@ static const struct bounds_case bounds_cases[] = {
 	{"poll", "stale_after_ms", 100, 600000, "interval_ms = 50;"},
 	{"policy", "min_cluster_size", 1, 1000, ""},
 	{"policy", "max_recv_queue", 0, 10000000, ""},
+	{"live", "grace_ms", 1000, 86400000, ""},
 };
 
 /* Both ends of every range are accepted, one step beyond is refused. */
