@@ -23,11 +23,9 @@ struct liveness_policy {
 	unsigned grace_ms;  /* how long mysqld may be unreachable */
 };
 
-/* What mysqld said the last time it answered; kept across failed polls. */
+/* What earlier polls saw; kept across failed polls. */
 struct liveness_memory {
 	struct timespec unreachable_since; /* last answer, or start of polling */
-	long long last_state;              /* wsrep_local_state then, -1 unknown */
-	bool last_desync;                  /* wsrep_desync=ON then */
 	/* Last poll that saw a transfer (marker or state), zero when never:
 	 * after a joiner's SST script is done, mysqld still prepares the new
 	 * datadir (InnoDB recovery, IST) before it opens its socket, so the

@@ -25,7 +25,6 @@ struct health *health_new(const struct verdict_policy *policy)
 	h->view.policy = *policy;
 	h->view.admin = ADMIN_READY;
 	liveness_policy_defaults(&h->view.live_policy);
-	h->view.memory.last_state = -1;
 	clock_gettime(CLOCK_MONOTONIC, &h->view.started);
 	return h;
 }

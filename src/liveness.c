@@ -26,25 +26,19 @@ static bool is_zero(const struct timespec *t)
 	return t->tv_sec == 0 && t->tv_nsec == 0;
 }
 
-static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d,
-			       const struct liveness_memory *m, char *why);
+static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d, bool fresh,
+			       char *why);
 
 void liveness_remember(struct liveness_memory *m, const struct snapshot *s)
 {
-	const struct fact *state = snapshot_fact(s, FACT_LOCAL_STATE);
-	const struct fact *desync = snapshot_fact(s, FACT_DESYNC);
 	char why[VERDICT_REASON_MAX];
 
-	if (s->outcome != SNAP_OK) {
-		/* The first poll ever failed: count from it, not from 0. */
-		if (is_zero(&m->unreachable_since))
-			m->unreachable_since = s->taken;
-	} else {
+	if (s->outcome == SNAP_OK)
 		m->unreachable_since = s->taken;
-		m->last_state = state->present && state->valid ? state->num : -1;
-		m->last_desync = desync->present && desync->valid && desync->num;
-	}
-	if (s->outcome != SNAP_NONE && transfer_under_way(s, &s->datadir, m, why))
+	else if (is_zero(&m->unreachable_since))
+		/* The first poll ever failed: count from it, not from 0. */
+		m->unreachable_since = s->taken;
+	if (s->outcome != SNAP_NONE && transfer_under_way(s, &s->datadir, true, why))
 		m->transfer_seen = s->taken;
 }
 
@@ -63,20 +57,20 @@ static long long ms_between(const struct timespec *from, const struct timespec *
 	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
 }
 
-/* Whether a state transfer is under way, and which evidence says so.
- * mysqld's own word counts even after it stopped answering: a donor
- * blocked by its SST, or a joiner whose datadir is being replaced, may not
- * answer, and the state it last reported is the best knowledge there is. */
-static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d,
-			       const struct liveness_memory *m, char *why)
+/* Whether a state transfer is under way, and which evidence says so: the
+ * datadir's marker, or what a fresh answer of mysqld says. What mysqld said
+ * before it went silent is not evidence of anything now (a crashed donor
+ * would be kept forever); liveness_remember() turns it into a new grace. */
+static bool transfer_under_way(const struct snapshot *s, const struct datadir_facts *d, bool fresh,
+			       char *why)
 {
-	long long state = m->last_state;
+	long long state = -1;
 
 	if (d && d->sst_in_progress) {
 		say(why, "receiving a state transfer (%s marker in the datadir)", DATADIR_SST_MARKER);
 		return true;
 	}
-	if (s->outcome == SNAP_OK) {
+	if (s->outcome == SNAP_OK && fresh) {
 		const struct fact *f = snapshot_fact(s, FACT_LOCAL_STATE);
 		state = f->present && f->valid ? f->num : -1;
 	}
@@ -85,9 +79,9 @@ static bool transfer_under_way(const struct snapshot *s, const struct datadir_fa
 		say(why, "joining (wsrep_local_state=1)");
 		return true;
 	case 2:
-		if (m->last_desync && s->outcome != SNAP_OK)
-			break;
-		if (s->outcome == SNAP_OK && snapshot_fact(s, FACT_DESYNC)->num)
+		/* A manual desync is no transfer; a missing wsrep_desync is
+		 * taken as a donor: liveness errs on the side of keeping. */
+		if (snapshot_fact(s, FACT_DESYNC)->num)
 			break;
 		say(why, "donor (wsrep_local_state=2, wsrep_desync=OFF)");
 		return true;
@@ -112,17 +106,18 @@ size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
 		       struct liveness_check out[LIVE_CHECK_COUNT])
 {
 	struct liveness_check *t = &out[LIVE_CHECK_TRANSFER], *c = &out[LIVE_CHECK_MYSQLD];
-	bool transfer;
+	bool transfer, fresh;
 	long long down_ms;
 
 	t->id = LIVE_CHECK_TRANSFER;
 	c->id = LIVE_CHECK_MYSQLD;
+	fresh = s->outcome == SNAP_OK && snapshot_age_ms(s, now) <= (long long)stale_after_ms;
 	/* Information, never a failure: it can only keep a node alive. */
-	transfer = transfer_under_way(s, d, m, t->reason);
+	transfer = transfer_under_way(s, d, fresh, t->reason);
 	t->ok = true;
 
 	c->ok = true;
-	if (s->outcome == SNAP_OK && snapshot_age_ms(s, now) <= (long long)stale_after_ms) {
+	if (fresh) {
 		say(c->reason, "mysqld answered %lld ms ago", snapshot_age_ms(s, now));
 		return LIVE_CHECK_COUNT;
 	}
@@ -177,7 +172,9 @@ struct liveness liveness_decide(const struct snapshot *s, const struct datadir_f
 	if (!c[LIVE_CHECK_MYSQLD].ok) {
 		l.code = 503;
 		memcpy(l.reason, c[LIVE_CHECK_MYSQLD].reason, sizeof l.reason);
-	} else if (transfer_under_way(s, d, m, scratch)) {
+	} else if (transfer_under_way(s, d, s->outcome == SNAP_OK &&
+					      snapshot_age_ms(s, now) <= (long long)stale_after_ms,
+				      scratch)) {
 		/* The transfer is the news; "mysqld answered" is not. */
 		memcpy(l.reason, c[LIVE_CHECK_TRANSFER].reason, sizeof l.reason);
 	} else {

@@ -194,7 +194,6 @@ static void test_live_survives_what_ready_does_not(void **state)
 	/* mysqld gone for 40 s with nothing under way: dead. */
 	synced_view(&v);
 	liveness_policy_defaults(&v.live_policy);
-	v.memory.last_state = 4;
 	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
 	snapshot_init(&v.snap);
 	snapshot_set_unreachable(&v.snap, 2002, "Can't connect");

@@ -36,16 +36,19 @@ static const struct row rows[] = {
 	{"down exactly at grace", DOWN, 4, false, false, 30000, 200, "within the 30000 ms grace"},
 	{"down beyond grace", DOWN, 4, false, false, 30001, 503, "beyond the 30000 ms grace: Can't connect"},
 	{"down beyond grace, marker", DOWN, 4, false, true, 600000, 200, "sst_in_progress marker"},
-	{"down beyond grace, last said joining", DOWN, 1, false, false, 600000, 200, "joining"},
-	{"down beyond grace, last said donor", DOWN, 2, false, false, 600000, 200, "donor"},
-	{"down beyond grace, last said joined", DOWN, 3, false, false, 600000, 200, "joined"},
+	/* What mysqld said before it went silent buys one grace, no more:
+	 * a crashed donor must not be kept forever. */
+	{"down within grace, last said joining", DOWN, 1, false, false, 20000, 200, "within the"},
+	{"down beyond grace, last said joining", DOWN, 1, false, false, 600000, 503, "beyond the"},
+	{"down beyond grace, last said donor", DOWN, 2, false, false, 600000, 503, "beyond the"},
+	{"down beyond grace, last said joined", DOWN, 3, false, false, 600000, 503, "beyond the"},
 	{"down beyond grace, last was desynced", DOWN, 2, true, false, 600000, 503, "beyond the"},
 	{"never answered, within grace", NEVER, -1, false, false, 1000, 200, "within the"},
 	{"never answered, beyond grace", NEVER, -1, false, false, 40000, 503, "beyond the"},
 	{"never answered, receiving SST", NEVER, -1, false, true, 3600000, 200, "sst_in_progress"},
 	{"hung within grace", HUNG, 4, false, false, 10000, 200, "within the"},
 	{"hung beyond grace", HUNG, 4, false, false, 31000, 503, "beyond the"},
-	{"hung donor beyond grace", HUNG, 2, false, false, 31000, 200, "donor"},
+	{"hung donor beyond grace", HUNG, 2, false, false, 31000, 503, "beyond the"},
 };
 
 static void set(struct snapshot *s, const char *name, const char *value)
@@ -64,7 +67,6 @@ static void build(const struct row *r, struct snapshot *s, struct datadir_facts 
 	d->checked = true;
 	d->sst_in_progress = r->marker;
 	memset(m, 0, sizeof *m);
-	m->last_state = -1;
 
 	/* The last answer, down_ms ago. */
 	snapshot_init(&answer);
@@ -155,7 +157,7 @@ static void test_checks_for_verbose(void **state)
 
 static void test_memory_starts_at_first_failure(void **state)
 {
-	struct liveness_memory m = {.last_state = -1};
+	struct liveness_memory m = {0};
 	struct snapshot s;
 
 	(void)state;
@@ -166,7 +168,7 @@ static void test_memory_starts_at_first_failure(void **state)
 	s.taken = (struct timespec){.tv_sec = 9};
 	liveness_remember(&m, &s);
 	assert_int_equal(m.unreachable_since.tv_sec, 5);
-	assert_int_equal(m.last_state, -1);
+	assert_true(m.transfer_seen.tv_sec == 0);
 }
 
 /* After the SST script removed its marker, the joiner's mysqld still
@@ -175,7 +177,7 @@ static void test_memory_starts_at_first_failure(void **state)
 static void test_grace_runs_again_after_a_transfer(void **state)
 {
 	struct liveness_policy p = {.grace_ms = GRACE};
-	struct liveness_memory m = {.last_state = -1};
+	struct liveness_memory m = {0};
 	struct datadir_facts d = {.checked = true, .sst_in_progress = true};
 	struct timespec now = {.tv_sec = 1000};
 	struct snapshot s;
