@@ -7,9 +7,11 @@ set -euo pipefail
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
             libjansson-dev libcmocka-dev libsystemd-dev)
 # systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
-# used by the rsync SST script); socat: HAProxy stats socket and raw HTTP.
+# used by the rsync SST script); socat: HAProxy stats socket and raw HTTP;
+# jq: checks /status; prometheus: its promtool checks /metrics (the package
+# is big, ~19 MB, but the only packaged promtool; its service is not started).
 test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat
-           procps iproute2 systemd)
+           procps iproute2 systemd jq prometheus)
 
 missing=()
 for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do

@@ -654,7 +654,7 @@ agent_start() {
 		umask 077
 		cat >"$conf" <<EOF
 listen = "127.0.0.1:${AGENT_PORT[a]}";
-mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; };
+mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$(_node_dir "$node")/data"; };
 EOF
 		if [[ -n ${AGENT_EXTRA_CONF:-} ]]; then
 			printf '%s\n' "$AGENT_EXTRA_CONF" >>"$conf"

@@ -39,7 +39,7 @@ if [[ ! -x $CCK_BIN ]]; then
 	echo "run.sh: agent binary $CCK_BIN not found; build it first (make)" >&2
 	exit 2
 fi
-for tool in mariadbd mariadb mariadb-install-db haproxy curl socat ss rsync timeout; do
+for tool in mariadbd mariadb mariadb-install-db haproxy curl socat ss rsync timeout jq promtool; do
 	command -v "$tool" >/dev/null || { echo "run.sh: $tool not found (scripts/deps.sh installs it)" >&2; exit 2; }
 done
 [[ -f $GALERA_PROVIDER ]] || { echo "run.sh: $GALERA_PROVIDER not found (package galera-4)" >&2; exit 2; }
