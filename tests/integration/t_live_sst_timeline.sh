@@ -44,6 +44,8 @@ AGENT_EXTRA_CONF="$POLL live = { grace_ms = $GRACE_MS; };" agent_start 3
 node_launch 3 --wsrep-sst-donor=node1
 
 timeline=$CCK_LOGDIR/timeline.txt
+smp=$CCK_LOGDIR/sample
+mkdir -p "$smp"
 echo "# ms | node1 state,desync before/after | agent1 /ready | agent1 /live | agent3 /ready | agent3 /live | node3 state" >"$timeline"
 n1q="SELECT CONCAT((SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LOCAL_STATE'), ',', @@wsrep_desync)"
 now_ms; t0=$REPLY; deadline=$((t0 + 180000))
@@ -54,12 +56,20 @@ while :; do
 	((REPLY < deadline)) || fail "node3 did not finish its SST in 180 s: $(node_describe 3)"
 	node_alive 3 || fail "node3 died during the SST: $(tail -n 5 "$CCK_TMP/node3/error.log")"
 	before=$(node_sql 1 "$n1q" 2>/dev/null) || before="?"
-	r1=$(http_get "${AGENT_PORT[1]}" /ready)
-	l1=$(http_get "${AGENT_PORT[1]}" /live)
-	r3=$(http_get "${AGENT_PORT[3]}" /ready)
-	l3=$(http_get "${AGENT_PORT[3]}" '/live?verbose')
-	after=$(node_sql 1 "$n1q" 2>/dev/null) || after="?"
-	s3=$(NODE_SQL_TIMEOUT=2 node_status 3 wsrep_local_state 2>/dev/null) || s3="-"
+	# the four answers at once, between the two looks at node1
+	# (wait by pid: a bare `wait` would also wait for the agents and mysqld)
+	pids=()
+	http_get "${AGENT_PORT[1]}" /ready >"$smp/r1" & pids+=($!)
+	http_get "${AGENT_PORT[1]}" /live >"$smp/l1" & pids+=($!)
+	http_get "${AGENT_PORT[3]}" /ready >"$smp/r3" & pids+=($!)
+	http_get "${AGENT_PORT[3]}" '/live?verbose' >"$smp/l3" & pids+=($!)
+	wait "${pids[@]}"
+	pids=()
+	{ node_sql 1 "$n1q" 2>/dev/null || echo "?"; } >"$smp/after" & pids+=($!)
+	{ NODE_SQL_TIMEOUT=2 node_status 3 wsrep_local_state 2>/dev/null || echo "-"; } >"$smp/s3" & pids+=($!)
+	wait "${pids[@]}"
+	r1=$(<"$smp/r1") l1=$(<"$smp/l1") r3=$(<"$smp/r3") l3=$(<"$smp/l3")
+	after=$(<"$smp/after") s3=$(<"$smp/s3")
 	samples=$((samples + 1))
 	printf '%6d | %s/%s | %s | %s | %s | %s | %s\n' "$t" "$before" "$after" "$r1" "$l1" "$r3" "$l3" "$s3" >>"$timeline"
 
