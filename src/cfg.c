@@ -84,7 +84,15 @@ static const struct cfg_choice drain_code_choices[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_choice ctl_mode_choices[] = {
+	{"0600", 0600},
+	{"0660", 0660},
+	{NULL, 0},
+};
+
 static bool listen_valid(const char *s, char *why, size_t why_len);
+static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
+static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
 
 static const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
@@ -137,6 +145,23 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
 	{"policy", "drain_code", CFG_INT, 404, 503, 404, .choices = drain_code_choices,
 	 .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
+
+	{"drain", "seconds", CFG_UNSIGNED, 0, 3600, 10,
+	 .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
+	{"drain", "maint_file", CFG_STRING, .def_str = "/var/tmp/clustercheck.disabled",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(maint_file), .help = "while this file exists: maintenance"},
+	{"ctl", "socket", CFG_STRING, .def_str = "/run/clustercheckd/ctl.sock",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(ctl_socket), .help = "unix socket of `clustercheckd ctl` and `notify`"},
+	{"ctl", "mode", CFG_ENUM, .def_str = "0660", .choices = ctl_mode_choices,
+	 .offset = AT_ENUM(ctl_mode), .help = "file mode of the ctl socket"},
+	{"agent", "listen", CFG_STRING, .def_str = "", .valid = listen_or_empty_valid,
+	 .offset = AT_STRING(agent_listen), .help = "HAProxy agent-check address; empty = off"},
+	{"agent", "queue_step", CFG_UNSIGNED, 0, 100, 0,
+	 .offset = AT_UNSIGNED(agent_queue_step), .help = "weight % off per queued write-set, 0 = off"},
+	{"agent", "min_weight", CFG_UNSIGNED, 1, 100, 10,
+	 .offset = AT_UNSIGNED(agent_min_weight), .help = "lowest weight % the queue can bring"},
 };
 
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
@@ -322,6 +347,21 @@ static bool listen_valid(const char *s, char *why, size_t why_len)
 	if (split_listen(s, host, sizeof host, &port, reason, sizeof reason))
 		return true;
 	snprintf(why, why_len, "is not ADDR:PORT or [IPv6]:PORT: %s", reason);
+	return false;
+}
+
+static bool listen_or_empty_valid(const char *s, char *why, size_t why_len)
+{
+	return s[0] == '\0' || listen_valid(s, why, why_len);
+}
+
+/* The daemon may run with / as its working directory: a relative path
+ * would silently mean something else there. */
+static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len)
+{
+	if (s[0] == '\0' || s[0] == '/')
+		return true;
+	snprintf(why, why_len, "is not an absolute path");
 	return false;
 }
 
