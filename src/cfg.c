@@ -156,6 +156,8 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_STRING(ctl_socket), .help = "unix socket of `clustercheckd ctl` and `notify`"},
 	{"ctl", "mode", CFG_ENUM, .def_str = "0660", .choices = ctl_mode_choices,
 	 .offset = AT_ENUM(ctl_mode), .help = "file mode of the ctl socket"},
+	{"ctl", "group", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(ctl_group), .help = "group owning the ctl socket; empty = the agent's"},
 	{"agent", "listen", CFG_STRING, .def_str = "", .valid = listen_or_empty_valid,
 	 .offset = AT_STRING(agent_listen), .help = "HAProxy agent-check address; empty = off"},
 	{"agent", "queue_step", CFG_UNSIGNED, 0, 100, 0,

@@ -133,6 +133,7 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_string_equal(a->maint_file, b->maint_file);
 	assert_string_equal(a->ctl_socket, b->ctl_socket);
 	assert_int_equal(a->ctl_mode, b->ctl_mode);
+	assert_string_equal(a->ctl_group, b->ctl_group);
 	assert_string_equal(a->agent_listen, b->agent_listen);
 	assert_int_equal(a->agent_queue_step, b->agent_queue_step);
 	assert_int_equal(a->agent_min_weight, b->agent_min_weight);
@@ -205,6 +206,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.maint_file, "/var/tmp/clustercheck.disabled");
 	assert_string_equal(c.ctl_socket, "/run/clustercheckd/ctl.sock");
 	assert_int_equal(c.ctl_mode, 0660);
+	assert_string_equal(c.ctl_group, "");
 	assert_string_equal(c.agent_listen, "");
 	assert_int_equal(c.agent_queue_step, 0);
 	assert_int_equal(c.agent_min_weight, 10);
@@ -929,7 +931,7 @@ static void test_reference_conf_sets_every_key(void **state)
 		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
 		"min_cluster_size =", "max_recv_queue =", "drain_code =",
 		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
-		"min_weight =",
+		"min_weight =", "group =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;
