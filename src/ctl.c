@@ -208,6 +208,11 @@ static void serve(struct ctl_server *s, int fd)
 		s->fn(s->ctx, &req, &peer, reply, sizeof reply);
 	}
 	write_all(fd, reply, strlen(reply), deadline);
+	/* Unread input would turn close() into a reset that can destroy the
+	 * answer before the client reads it: discard it, still bounded. */
+	shutdown(fd, SHUT_WR);
+	while (mono_ms() < deadline && read_bounded(fd, line, sizeof line, false, deadline) > 0)
+		;
 	close(fd);
 }
 
