@@ -53,10 +53,18 @@ static const char *clustercheck_body(const struct verdict *v)
 	return "Percona XtraDB Cluster Node is not synced.\r\n";
 }
 
-static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies)
+static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies,
+			   const char *admin_why)
 {
 	if (bodies == BODIES_CLUSTERCHECK)
 		set_body(r, "%s", clustercheck_body(v));
+	/* The operator's reason says who drained the node and how long it
+	 * lasts (SIGTERM, ctl, the maintenance file): worth more than the
+	 * check's bare name. */
+	else if (v->failed == CHECK_DRAIN && admin_why[0])
+		set_body(r, "Galera node is draining: %s\n", admin_why);
+	else if (v->failed == CHECK_MAINTENANCE && admin_why[0])
+		set_body(r, "Galera node is not ready: %s: %s\n", v->reason, admin_why);
 	else if (v->code == 200 && strcmp(v->reason, "Synced") == 0)
 		set_body(r, "Galera node is synced.\n");
 	else if (v->code == 200)
@@ -121,7 +129,7 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 		if (req->verbose)
 			verbose_body(out, view, now, &v);
 		else
-			readiness_body(out, &v, bodies);
+			readiness_body(out, &v, bodies, view->admin_why);
 		return;
 	}
 	out->status = 404;

@@ -157,7 +157,7 @@ static void handler(void *ctx, const struct ctl_request *req, const struct ctl_p
 {
 	struct served *s = ctx;
 
-	s->calls++;
+	__atomic_add_fetch(&s->calls, 1, __ATOMIC_SEQ_CST);
 	s->last = *req;
 	s->peer = *peer;
 	snprintf(reply, len, "ok %d\n", (int)req->cmd);
@@ -212,6 +212,9 @@ static void test_round_trip_and_mode(void **state)
 	assert_null(ctl_server_start(path, 0600, "", handler, &s2, err, sizeof err));
 	assert_non_null(strstr(err, "another agent is running"));
 
+	/* notify did not wait: its line may still be in the backlog */
+	for (int i = 0; i < 200 && __atomic_load_n(&s.calls, __ATOMIC_SEQ_CST) < 2; i++)
+		usleep(5000);
 	ctl_server_stop(srv);
 	assert_int_equal(s.calls, 2);
 	assert_int_equal(s.last.cmd, CTL_NOTIFY);
