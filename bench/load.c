@@ -28,6 +28,7 @@
 static const char *host = "127.0.0.1", *user = "load", *password = "", *stop_file;
 static unsigned port = 3306, pause_ms = 10;
 static atomic_bool stop;
+static long long run_id; /* keys are unique per run: no two inserts collide */
 static atomic_long connections, connect_failures, transactions, transaction_failures, reported;
 
 static void report(const char *what, MYSQL *m)
@@ -74,7 +75,8 @@ static void *worker(void *arg)
 			atomic_fetch_add(&connect_failures, 1);
 			report("connect", m);
 		} else {
-			snprintf(q, sizeof q, "INSERT INTO load_rows (worker, seq) VALUES (%ld, %ld)", id, ++seq);
+			snprintf(q, sizeof q, "INSERT INTO load_rows (run, worker, seq) VALUES (%lld, %ld, %ld)",
+				 run_id, id, ++seq);
 			if (run_query(m, "START TRANSACTION") && run_query(m, q) && run_query(m, "COMMIT")) {
 				atomic_fetch_add(&transactions, 1);
 			} else {
@@ -139,6 +141,11 @@ int main(int argc, char **argv)
 	sigaddset(&sigs, SIGTERM);
 	sigaddset(&sigs, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+	{
+		struct timespec now;
+		clock_gettime(CLOCK_REALTIME, &now);
+		run_id = (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000;
+	}
 	if (mysql_library_init(0, NULL, NULL) != 0)
 		return 1;
 	pthread_create(&watcher, NULL, stop_watch, &sigs);

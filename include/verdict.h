@@ -14,6 +14,7 @@ enum donor_policy {
 	DONOR_ALWAYS,
 	DONOR_NON_BLOCKING, /* only when the SST method lets the donor serve */
 	DONOR_LAST_NODE,    /* only when no other node could serve (size <= 2) */
+	DONOR_DRAIN,        /* drain_code: keep its sessions, take no new ones */
 };
 
 /* What the operator asked for, independent of what mysqld says. */

@@ -75,6 +75,7 @@ static const struct cfg_choice donor_choices[] = {
 	{"always", DONOR_ALWAYS},
 	{"non-blocking", DONOR_NON_BLOCKING},
 	{"last-node", DONOR_LAST_NODE},
+	{"drain", DONOR_DRAIN},
 	{NULL, 0},
 };
 

@@ -54,14 +54,14 @@ static const char *clustercheck_body(const struct verdict *v)
 }
 
 static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies,
-			   const char *admin_why)
+			   enum admin_state admin, const char *admin_why)
 {
 	if (bodies == BODIES_CLUSTERCHECK)
 		set_body(r, "%s", clustercheck_body(v));
 	/* The operator's reason says who drained the node and how long it
 	 * lasts (SIGTERM, ctl, the maintenance file): worth more than the
 	 * check's bare name. */
-	else if (v->failed == CHECK_DRAIN && admin_why[0])
+	else if (v->failed == CHECK_DRAIN && admin == ADMIN_DRAIN && admin_why[0])
 		set_body(r, "Galera node is draining: %s\n", admin_why);
 	else if (v->failed == CHECK_MAINTENANCE && admin_why[0])
 		set_body(r, "Galera node is not ready: %s: %s\n", v->reason, admin_why);
@@ -129,7 +129,7 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 		if (req->verbose)
 			verbose_body(out, view, now, &v);
 		else
-			readiness_body(out, &v, bodies, view->admin_why);
+			readiness_body(out, &v, bodies, view->admin, view->admin_why);
 		return;
 	}
 	out->status = 404;

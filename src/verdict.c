@@ -27,6 +27,7 @@ static const char *const donor_names[] = {
 	[DONOR_ALWAYS] = "always",
 	[DONOR_NON_BLOCKING] = "non-blocking",
 	[DONOR_LAST_NODE] = "last-node",
+	[DONOR_DRAIN] = "drain",
 };
 
 const char *verdict_check_name(enum verdict_check_id id)
@@ -161,6 +162,9 @@ static bool check_donor(struct verdict_check *c, const struct snapshot *s,
 				    comment, size->num);
 		return pass(c, "%s, last node that can serve (cluster size %lld)", comment, size->num);
 	}
+	case DONOR_DRAIN:
+		/* Judged by the drain check, so that it answers drain_code. */
+		return pass(c, "%s, drained (donor policy drain)", comment);
 	case DONOR_NEVER:
 		break;
 	}
@@ -307,6 +311,13 @@ static bool run_check(enum verdict_check_id id, struct verdict_check *c, const s
 	case CHECK_DRAIN:
 		if (admin == ADMIN_DRAIN)
 			return fail(c, "draining");
+		/* A donor that only passed the state check because of this
+		 * policy: a rolling restart makes one (IST) for a moment, and
+		 * 404 lets its open sessions finish where 503 (DOWN, and
+		 * on-marked-down shutdown-sessions) would cut them. */
+		if (p->donor == DONOR_DRAIN && snapshot_fact(s, FACT_LOCAL_STATE)->num == 2)
+			return fail(c, "%s, serving a state transfer (donor policy drain)",
+				    comment_or(s, "Donor/Desynced"));
 		return pass(c, "not draining");
 	default:
 		return fail(c, "unknown check");

@@ -197,13 +197,18 @@ baseline_stop() { stop_pidfile "$CCK_TMP/xinetd.pid" 10; }
 
 # ---------------------------------------------------------------- load
 
-# load_setup: database, table and account for the load client.
+# load_setup: database, table and account for the load client. The key is
+# (run, worker, seq), not AUTO_INCREMENT: Galera changes each node's
+# auto_increment_offset/increment when a node leaves or joins, and inserts
+# on two nodes around that moment can then collide and fail certification
+# (1213) -- a write conflict, not a routing error, and not what this
+# measures (single-writer.cfg is the answer to it).
 load_setup() {
 	local pass
 	pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 	node_sql 1 "CREATE DATABASE IF NOT EXISTS cck;
-		CREATE TABLE IF NOT EXISTS cck.load_rows (id BIGINT AUTO_INCREMENT PRIMARY KEY,
-			worker INT NOT NULL, seq INT NOT NULL) ENGINE=InnoDB;
+		CREATE TABLE IF NOT EXISTS cck.load_rows (run BIGINT NOT NULL, worker INT NOT NULL,
+			seq INT NOT NULL, PRIMARY KEY (run, worker, seq)) ENGINE=InnoDB;
 		CREATE OR REPLACE USER 'load'@'127.0.0.1' IDENTIFIED BY '$pass';
 		GRANT ALL ON cck.* TO 'load'@'127.0.0.1';"
 	LOAD_PASS=$pass

@@ -215,7 +215,7 @@ static void test_defaults(void **state)
 /* cfg.c spells the donor policies itself; verdict.c must read them alike. */
 static void test_donor_names_match_verdict(void **state)
 {
-	static const char *const names[] = {"never", "always", "non-blocking", "last-node"};
+	static const char *const names[] = {"never", "always", "non-blocking", "last-node", "drain"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -494,7 +494,7 @@ static const struct error_case error_cases[] = {
 	{"bad enum",
 	 "policy = {\n\tdonor = \"sometimes\";\n};\n",
 	 {":2: policy.donor: \"sometimes\" is not a valid value; use \"never\", \"always\", "
-	  "\"non-blocking\" or \"last-node\""}},
+	  "\"non-blocking\", \"last-node\" or \"drain\""}},
 	{"enum names are case-sensitive",
 	 "log = \"SYSLOG\";\n",
 	 {":1: log: \"SYSLOG\" is not a valid value; use \"stderr\" or \"syslog\""}},
