@@ -78,6 +78,11 @@ struct verdict verdict_decide(const struct snapshot *s, enum admin_state admin,
 
 bool verdict_equal(const struct verdict *a, const struct verdict *b);
 
+/* Whether a failure of this check answers drain_code (take no new work,
+ * keep existing) rather than 503: the operator's drain and PXC's
+ * pxc_maint_mode. */
+bool verdict_check_drains(enum verdict_check_id id);
+
 const char *verdict_check_name(enum verdict_check_id id);
 const char *donor_policy_name(enum donor_policy d);
 /* Returns 0 and sets *out, or -1 for an unknown name. */

@@ -64,7 +64,7 @@ size_t agent_line(const struct health_view *view, const struct timespec *now,
 		const struct fact *q = snapshot_fact(&view->snap, FACT_LOCAL_RECV_QUEUE);
 		long long queue = q->present && q->valid ? q->num : 0;
 		n = snprintf(buf, len, "up ready %u%%\n", agent_weight(queue, w));
-	} else if (v.failed == CHECK_DRAIN) {
+	} else if (verdict_check_drains(v.failed)) {
 		n = snprintf(buf, len, "up drain\n");
 	} else {
 		sanitize(v.reason, reason, sizeof reason);

@@ -69,7 +69,7 @@ static void readiness_body(struct http_reply *r, const struct verdict *v, enum h
 		set_body(r, "Galera node is synced.\n");
 	else if (v->code == 200)
 		set_body(r, "Galera node is ready: %s\n", v->reason);
-	else if (v->failed == CHECK_DRAIN)
+	else if (verdict_check_drains(v->failed))
 		set_body(r, "Galera node is draining: %s\n", v->reason);
 	else
 		set_body(r, "Galera node is not ready: %s\n", v->reason);

@@ -344,14 +344,22 @@ struct verdict verdict_decide(const struct snapshot *s, enum admin_state admin,
 			continue;
 		v.failed = (enum verdict_check_id)i;
 		/* Draining keeps a healthy node's existing clients: HAProxy's
-		 * disable-on-404 only works while the server is otherwise up. */
-		v.code = i == CHECK_DRAIN ? p->drain_code : 503;
+		 * disable-on-404 only works while the server is otherwise up.
+		 * PXC's pxc_maint_mode is the server's own drain-before-
+		 * shutdown: existing connections keep working for
+		 * pxc_maint_transition_period, so it drains too. */
+		v.code = verdict_check_drains((enum verdict_check_id)i) ? p->drain_code : 503;
 		memcpy(v.reason, c.reason, sizeof v.reason);
 		return v;
 	}
 	run_check(CHECK_STATE, &c, s, admin, p, now);
 	memcpy(v.reason, c.reason, sizeof v.reason);
 	return v;
+}
+
+bool verdict_check_drains(enum verdict_check_id id)
+{
+	return id == CHECK_DRAIN || id == CHECK_PXC_MAINT_MODE;
 }
 
 bool verdict_equal(const struct verdict *a, const struct verdict *b)

@@ -93,6 +93,16 @@ static void test_not_ready_says_down_with_admin_and_reason(void **state)
 	expect_line(&v, &OFF, "down drain #manually desynced (wsrep_desync=ON)\n");
 }
 
+static void test_pxc_maint_mode_says_drain(void **state)
+{
+	struct health_view v;
+
+	(void)state;
+	synced_view(&v);
+	put(&v.snap, "pxc_maint_mode", "SHUTDOWN");
+	expect_line(&v, &OFF, "up drain\n");
+}
+
 static void test_notified_shutdown_is_down(void **state)
 {
 	struct health_view v;
@@ -178,6 +188,7 @@ int main(void)
 		cmocka_unit_test(test_maint_says_maint_whatever_the_health),
 		cmocka_unit_test(test_not_ready_says_down_with_admin_and_reason),
 		cmocka_unit_test(test_notified_shutdown_is_down),
+		cmocka_unit_test(test_pxc_maint_mode_says_drain),
 		cmocka_unit_test(test_reason_is_one_bounded_printable_line),
 		cmocka_unit_test(test_small_buffer_still_ends_the_line),
 		cmocka_unit_test(test_weight_formula),
