@@ -95,7 +95,8 @@ drain_haproxy_start() {
 	haproxy -db -f "$cfg" </dev/null >>"$CCK_TMP/haproxy.log" 2>&1 &
 	pid=$!
 	echo "$pid" >"$CCK_TMP/haproxy.pid"
-	HAPROXY_PID=$pid
+	HAPROXY_PID=$pid # as lib.sh's haproxy_start does
+	export HAPROXY_PID
 	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
 }
 
@@ -186,7 +187,7 @@ baseline_start() {
 }
 
 _baseline_answers() {
-	pid_alive "$2" || { echo "xinetd exited: $(tail -n 3 "$CCK_TMP/xinetd.log")"; return $CCK_WAIT_GIVE_UP; }
+	pid_alive "$2" || { echo "xinetd exited: $(tail -n 3 "$CCK_TMP/xinetd.log")"; return "$CCK_WAIT_GIVE_UP"; }
 	local code
 	code=$(http_code "$(baseline_port "$1")")
 	echo "HTTP $code"

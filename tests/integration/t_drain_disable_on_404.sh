@@ -52,6 +52,7 @@ hx_wait galera_http node1 UP 8
 # clustercheck's maintenance file works the same way, and ctl ready cannot
 # override it.
 touch "$CCK_TMP/agent1.disabled"
+# shellcheck disable=SC2016 # expanded when the step runs
 on_exit 'rm -f "$CCK_TMP/agent1.disabled"'
 expect_http "${AGENT_PORT[1]}" 503 'in maintenance' 2 "agent1 answers 503 with the maintenance file" >/dev/null
 hx_wait galera node1 MAINT 6 || fail "maintenance file did not put node1 in MAINT"

@@ -66,7 +66,8 @@ echo "first client failure: ${refused:-<none>}" >&2
 [[ -n $first ]] || fail "agent3 logged no 503 after the shutdown"
 [[ -n $refused ]] || fail "the direct client never failed: cannot tell when the shutdown began"
 agent_ms=$(to_ms "${first%% *}")
-refused_ms=$(to_ms "$(sed 's/^\[\([^]]*\)\].*/\1/' <<<"$refused")")
+refused_at=${refused#[}
+refused_ms=$(to_ms "${refused_at%%]*}")
 lead=$((agent_ms - refused_ms))
 echo "measured: desync seen after ${desync_ms} ms (no notification: next poll);" \
 	"SIGTERM -> 503 over HTTP ${stop_ms} ms; agent 503 $((-lead)) ms before the first refused client" >&2

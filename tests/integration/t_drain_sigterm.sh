@@ -18,7 +18,8 @@ assert_le "$ms" 500 "ms from SIGTERM to the first 404"
 
 # Every answer until the agent exits is 404; note when HAProxy saw NOLB and
 # that the agent was still alive then.
-nolb_ms= answers=0
+nolb_ms=""
+answers=0
 while pid_alive "$pid"; do
 	code=$(http_code "$port")
 	now_ms; t=$REPLY
