@@ -55,8 +55,16 @@ deps:
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
 
-integration: clustercheckd
+# The rolling-restart scenario's client: a new connection per transaction.
+bench/cck_load: bench/load.c
+	$(CC) $(ALL_CFLAGS) -o $@ $< $(LDFLAGS) $(LDLIBS)
+
+integration: clustercheckd bench/cck_load
 	@tests/integration/run.sh
+
+# A sandbox cluster, agents and HAProxy to look at (README "Run it").
+demo: deps clustercheckd
+	@scripts/demo.sh
 
 test: deps
 	$(MAKE) WERROR=1 clustercheckd unit
@@ -68,6 +76,6 @@ install: clustercheckd
 	install -m 0600 conf/clustercheckd.conf $(DESTDIR)$(SYSCONFDIR)/clustercheckd/clustercheckd.conf.example
 
 clean:
-	rm -rf build build-* clustercheckd
+	rm -rf build build-* clustercheckd bench/cck_load
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d)

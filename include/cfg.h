@@ -43,6 +43,15 @@ struct cfg {
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;
 	struct liveness_policy live;
+	/* issue 4: draining, maintenance, ctl socket, HAProxy agent-check */
+	unsigned drain_seconds;      /* answer "draining" this long after SIGTERM */
+	char maint_file[PATH_MAX];   /* exists -> maintenance; "" = off */
+	char ctl_socket[108];        /* unix socket for `ctl` and `notify`; "" = off */
+	unsigned ctl_mode;           /* 0600 or 0660 */
+	char ctl_group[64];          /* group owning the socket; "" = the agent's */
+	char agent_listen[300];      /* HAProxy agent-check "ADDR:PORT"; "" = off */
+	unsigned agent_queue_step;   /* weight % taken off per queued write-set; 0 = off */
+	unsigned agent_min_weight;   /* floor of that weight, % */
 };
 
 /* Receives one complete message per error, already prefixed "file:line: ". */

@@ -42,6 +42,12 @@ void health_set_policy(struct health *h, const struct verdict_policy *p);
 void health_set_live_policy(struct health *h, const struct liveness_policy *p, const char *datadir);
 void health_set_admin(struct health *h, enum admin_state a, const char *why);
 
+/* mysqld announced a shutdown (wsrep_notify_cmd "disconnecting" or
+ * "disconnected"): answer 503 from now on, until a poll that started after
+ * this moment succeeds. The verdict stays pure: it sees a snapshot saying
+ * mysqld is going away, not a flag. */
+void health_notify_down(struct health *h, const char *status);
+
 /* A consistent copy of everything an answer is computed from. */
 void health_view(struct health *h, struct health_view *out);
 

@@ -14,6 +14,7 @@ enum donor_policy {
 	DONOR_ALWAYS,
 	DONOR_NON_BLOCKING, /* only when the SST method lets the donor serve */
 	DONOR_LAST_NODE,    /* only when no other node could serve (size <= 2) */
+	DONOR_DRAIN,        /* drain_code: keep its sessions, take no new ones */
 };
 
 /* What the operator asked for, independent of what mysqld says. */
@@ -76,6 +77,11 @@ struct verdict verdict_decide(const struct snapshot *s, enum admin_state admin,
 			      const struct verdict_policy *p, const struct timespec *now);
 
 bool verdict_equal(const struct verdict *a, const struct verdict *b);
+
+/* Whether a failure of this check answers drain_code (take no new work,
+ * keep existing) rather than 503: the operator's drain and PXC's
+ * pxc_maint_mode. */
+bool verdict_check_drains(enum verdict_check_id id);
 
 const char *verdict_check_name(enum verdict_check_id id);
 const char *donor_policy_name(enum donor_policy d);

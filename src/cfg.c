@@ -75,6 +75,7 @@ static const struct cfg_choice donor_choices[] = {
 	{"always", DONOR_ALWAYS},
 	{"non-blocking", DONOR_NON_BLOCKING},
 	{"last-node", DONOR_LAST_NODE},
+	{"drain", DONOR_DRAIN},
 	{NULL, 0},
 };
 
@@ -84,7 +85,15 @@ static const struct cfg_choice drain_code_choices[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_choice ctl_mode_choices[] = {
+	{"0600", 0600},
+	{"0660", 0660},
+	{NULL, 0},
+};
+
 static bool listen_valid(const char *s, char *why, size_t why_len);
+static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
+static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
 
 static const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
@@ -143,6 +152,24 @@ static const struct cfg_key cfg_keys[] = {
 
 	{"live", "grace_ms", CFG_UNSIGNED, 1000, 86400000, 30000,
 	 .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
+	{"drain", "seconds", CFG_UNSIGNED, 0, 3600, 10,
+	 .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
+	{"drain", "maint_file", CFG_STRING, .def_str = "/var/tmp/clustercheck.disabled",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(maint_file), .help = "while this file exists: maintenance"},
+	{"ctl", "socket", CFG_STRING, .def_str = "/run/clustercheckd/ctl.sock",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(ctl_socket), .help = "unix socket of `clustercheckd ctl` and `notify`"},
+	{"ctl", "mode", CFG_ENUM, .def_str = "0660", .choices = ctl_mode_choices,
+	 .offset = AT_ENUM(ctl_mode), .help = "file mode of the ctl socket"},
+	{"ctl", "group", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(ctl_group), .help = "group owning the ctl socket; empty = the agent's"},
+	{"agent", "listen", CFG_STRING, .def_str = "", .valid = listen_or_empty_valid,
+	 .offset = AT_STRING(agent_listen), .help = "HAProxy agent-check address; empty = off"},
+	{"agent", "queue_step", CFG_UNSIGNED, 0, 100, 0,
+	 .offset = AT_UNSIGNED(agent_queue_step), .help = "weight % off per queued write-set, 0 = off"},
+	{"agent", "min_weight", CFG_UNSIGNED, 1, 100, 10,
+	 .offset = AT_UNSIGNED(agent_min_weight), .help = "lowest weight % the queue can bring"},
 };
 
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
@@ -328,6 +355,21 @@ static bool listen_valid(const char *s, char *why, size_t why_len)
 	if (split_listen(s, host, sizeof host, &port, reason, sizeof reason))
 		return true;
 	snprintf(why, why_len, "is not ADDR:PORT or [IPv6]:PORT: %s", reason);
+	return false;
+}
+
+static bool listen_or_empty_valid(const char *s, char *why, size_t why_len)
+{
+	return s[0] == '\0' || listen_valid(s, why, why_len);
+}
+
+/* The daemon may run with / as its working directory: a relative path
+ * would silently mean something else there. */
+static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len)
+{
+	if (s[0] == '\0' || s[0] == '/')
+		return true;
+	snprintf(why, why_len, "is not an absolute path");
 	return false;
 }
 

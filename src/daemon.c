@@ -5,6 +5,9 @@
 #include <string.h>
 #include <time.h>
 
+#include "admin.h"
+#include "agent.h"
+#include "ctl.h"
 #include "health.h"
 #include "http.h"
 #include "log.h"
@@ -34,6 +37,11 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	    next.http_max_connections_per_ip != c->http_max_connections_per_ip ||
 	    next.bodies != c->bodies || next.log != c->log)
 		log_warnx("reload: listen, http and log settings apply only after a restart");
+	if (strcmp(next.ctl_socket, c->ctl_socket) != 0 || next.ctl_mode != c->ctl_mode ||
+	    strcmp(next.ctl_group, c->ctl_group) != 0 || strcmp(next.maint_file, c->maint_file) != 0 ||
+	    strcmp(next.agent_listen, c->agent_listen) != 0 ||
+	    next.agent_queue_step != c->agent_queue_step || next.agent_min_weight != c->agent_min_weight)
+		log_warnx("reload: ctl, drain.maint_file and agent settings apply only after a restart");
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
@@ -44,6 +52,13 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	next.http_max_connections = c->http_max_connections;
 	next.http_max_connections_per_ip = c->http_max_connections_per_ip;
 	next.bodies = c->bodies;
+	memcpy(next.ctl_socket, c->ctl_socket, sizeof next.ctl_socket);
+	next.ctl_mode = c->ctl_mode;
+	memcpy(next.ctl_group, c->ctl_group, sizeof next.ctl_group);
+	memcpy(next.maint_file, c->maint_file, sizeof next.maint_file);
+	memcpy(next.agent_listen, c->agent_listen, sizeof next.agent_listen);
+	next.agent_queue_step = c->agent_queue_step;
+	next.agent_min_weight = c->agent_min_weight;
 	*c = next;
 	explicit_bzero(&next, sizeof next);
 	log_info("configuration reloaded");
@@ -55,8 +70,14 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	struct poller *p;
 	struct http_server *srv;
 	struct http_opts ho;
+	struct admin *adm;
+	struct ctl_server *ctl = NULL;
+	struct agent_server *agent = NULL;
+	struct agent_weight_cfg weight = {c->agent_queue_step, c->agent_min_weight};
+	struct timespec stop_at = {0};
+	bool stopping = false;
 	sigset_t sigs;
-	char err[256];
+	char err[512];
 	int rc = 0;
 
 	/* Signals are taken synchronously by this thread only: every other
@@ -73,11 +94,37 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		return 1;
 	}
 	health_set_live_policy(h, &c->live, c->mysql.datadir);
+	adm = admin_new(h, c->maint_file);
+	if (!adm) {
+		log_warnx("out of memory");
+		health_free(h);
+		return 1;
+	}
 	p = poller_start(&c->mysql, c->poll_interval_ms, publish, h);
 	if (!p) {
 		log_warn("cannot start the poller thread");
+		admin_free(adm);
 		health_free(h);
 		return 1;
+	}
+	admin_attach(adm, p, &weight);
+	admin_check_file(adm);
+	if (c->ctl_socket[0]) {
+		ctl = ctl_server_start(c->ctl_socket, c->ctl_mode, c->ctl_group, admin_ctl_handler,
+				       adm, err, sizeof err);
+		if (!ctl) {
+			log_warnx("%s", err);
+			rc = 1;
+			goto stop_poller;
+		}
+	}
+	if (c->agent_listen[0]) {
+		agent = agent_start(c->agent_listen, &weight, view, h, err, sizeof err);
+		if (!agent) {
+			log_warnx("%s", err);
+			rc = 1;
+			goto stop_ctl;
+		}
 	}
 	ho = (struct http_opts){
 		.listen = c->listen,
@@ -92,13 +139,16 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	srv = http_start(&ho, err, sizeof err);
 	if (!srv) {
 		log_warnx("%s", err);
-		poller_stop(p);
-		health_free(h);
-		return 1;
+		rc = 1;
+		goto stop_agent;
 	}
 	log_info("clustercheckd %s answering on %s (port %u), mysqld at %s%s", CLUSTERCHECKD_VERSION,
 		 c->listen, http_port(srv), c->mysql.host[0] ? "tcp " : "socket ",
 		 c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
+	if (ctl)
+		log_info("ctl socket %s (mode %04o)", c->ctl_socket, c->ctl_mode);
+	if (agent)
+		log_info("HAProxy agent-check on %s (port %u)", c->agent_listen, agent_port(agent));
 
 	for (;;) {
 		/* The tick notices a snapshot going stale when the poller is
@@ -106,17 +156,38 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		struct timespec tick = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000}, now;
 		int sig = sigtimedwait(&sigs, NULL, &tick);
 
-		if (sig == SIGTERM || sig == SIGINT) {
+		/* The first SIGTERM drains (HAProxy must see the node leave
+		 * before it stops answering); a second one, or SIGINT, exits. */
+		if (sig == SIGTERM && !stopping && c->drain_seconds > 0) {
+			stopping = true;
+			clock_gettime(CLOCK_MONOTONIC, &stop_at);
+			stop_at.tv_sec += c->drain_seconds;
+			log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)",
+				   c->drain_seconds);
+			admin_set_stopping(adm, c->drain_seconds);
+		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: stopping", sig);
 			break;
 		}
 		if (sig == SIGHUP)
 			reload(c, o, h, p);
+		admin_check_file(adm);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		health_tick(h, &now);
+		if (stopping && (now.tv_sec > stop_at.tv_sec ||
+				 (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec))) {
+			log_info("drain period over: stopping");
+			break;
+		}
 	}
 	http_stop(srv);
+stop_agent:
+	agent_stop(agent);
+stop_ctl:
+	ctl_server_stop(ctl);
+stop_poller:
 	poller_stop(p);
+	admin_free(adm);
 	health_free(h);
 	return rc;
 }

@@ -12,7 +12,36 @@ struct health {
 	struct health_view view;
 	struct verdict last;
 	bool logged_once;
+	/* health_notify_down(): mysqld said it is going down */
+	bool notified_down;
+	struct timespec notified_at;
+	char notified_status[32];
 };
+
+/* ER_SERVER_SHUTDOWN: what mysqld itself answers while shutting down. */
+#define NOTIFIED_DOWN_CODE 1053
+
+static void mark_going_down(struct health *h, struct snapshot *s)
+{
+	char why[SNAPSHOT_ERROR_MAX];
+
+	snprintf(why, sizeof why, "mysqld is shutting down (notified: %s)", h->notified_status);
+	snapshot_set_unreachable(s, NOTIFIED_DOWN_CODE, why);
+}
+
+static long long ns_of(const struct timespec *t)
+{
+	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
+}
+
+/* An answer to a query sent before the notification says nothing about
+ * mysqld after it. */
+static bool started_after_notice(const struct health *h, const struct snapshot *s)
+{
+	long long start = ns_of(&s->taken) - (long long)(s->poll_seconds * 1e9);
+
+	return start > ns_of(&h->notified_at);
+}
 
 struct health *health_new(const struct verdict_policy *policy)
 {
@@ -79,6 +108,14 @@ void health_publish(struct health *h, const struct snapshot *snap)
 		h->view.counters.poll_errors += snap->outcome != SNAP_OK;
 		h->view.counters.poll_seconds += snap->poll_seconds;
 	}
+	if (h->notified_down && snap->outcome == SNAP_OK) {
+		if (started_after_notice(h, snap)) {
+			h->notified_down = false;
+			log_info("mysqld answers again after the %s notification", h->notified_status);
+		} else {
+			mark_going_down(h, &h->view.snap);
+		}
+	}
 	/* Until mysqld first answers there is nothing worth announcing: the
 	 * start-up line would always read "no answer yet". */
 	if (snap->outcome != SNAP_NONE)
@@ -119,6 +156,25 @@ void health_set_admin(struct health *h, enum admin_state a, const char *why)
 	snprintf(h->view.admin_why, sizeof h->view.admin_why, "%s", why ? why : "");
 	if (h->logged_once)
 		evaluate_locked(h, &now);
+	pthread_mutex_unlock(&h->lock);
+}
+
+void health_notify_down(struct health *h, const char *status)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	pthread_mutex_lock(&h->lock);
+	h->notified_down = true;
+	h->notified_at = now;
+	snprintf(h->notified_status, sizeof h->notified_status, "%s", status);
+	/* A failure already published says more (the client error) than
+	 * the notification does; an answer from before it is replaced. */
+	if (h->view.snap.outcome == SNAP_OK) {
+		mark_going_down(h, &h->view.snap);
+		h->view.snap.taken = now;
+	}
+	evaluate_locked(h, &now);
 	pthread_mutex_unlock(&h->lock);
 }
 

@@ -55,15 +55,23 @@ static const char *clustercheck_body(const struct verdict *v)
 	return "Percona XtraDB Cluster Node is not synced.\r\n";
 }
 
-static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies)
+static void readiness_body(struct http_reply *r, const struct verdict *v, enum http_bodies bodies,
+			   enum admin_state admin, const char *admin_why)
 {
 	if (bodies == BODIES_CLUSTERCHECK)
 		set_body(r, "%s", clustercheck_body(v));
+	/* The operator's reason says who drained the node and how long it
+	 * lasts (SIGTERM, ctl, the maintenance file): worth more than the
+	 * check's bare name. */
+	else if (v->failed == CHECK_DRAIN && admin == ADMIN_DRAIN && admin_why[0])
+		set_body(r, "Galera node is draining: %s\n", admin_why);
+	else if (v->failed == CHECK_MAINTENANCE && admin_why[0])
+		set_body(r, "Galera node is not ready: %s: %s\n", v->reason, admin_why);
 	else if (v->code == 200 && strcmp(v->reason, "Synced") == 0)
 		set_body(r, "Galera node is synced.\n");
 	else if (v->code == 200)
 		set_body(r, "Galera node is ready: %s\n", v->reason);
-	else if (v->failed == CHECK_DRAIN)
+	else if (verdict_check_drains(v->failed))
 		set_body(r, "Galera node is draining: %s\n", v->reason);
 	else
 		set_body(r, "Galera node is not ready: %s\n", v->reason);
@@ -194,7 +202,7 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 		if (req->verbose)
 			ready_verbose_body(out, view, now, &v);
 		else
-			readiness_body(out, &v, bodies);
+			readiness_body(out, &v, bodies, view->admin, view->admin_why);
 		return;
 	}
 	case EP_LIVE:

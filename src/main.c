@@ -8,7 +8,9 @@
 #include "cfg.h"
 #include "cli.h"
 #include "daemon.h"
+#include "ctl.h"
 #include "log.h"
+#include "notify.h"
 
 int main(int argc, char **argv)
 {
@@ -16,6 +18,11 @@ int main(int argc, char **argv)
 	struct cfg c;
 	int rc;
 
+	/* Subcommands that talk to a running agent, not run one. */
+	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
+		return ctl_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "notify") == 0)
+		return notify_main(argc - 1, argv + 1);
 	if (cli_parse(argc, argv, &o) != 0)
 		return 2;
 	if (cli_load_config(&c, &o, cli_report_to_stderr) != 0) {

@@ -27,6 +27,7 @@ static const char *const donor_names[] = {
 	[DONOR_ALWAYS] = "always",
 	[DONOR_NON_BLOCKING] = "non-blocking",
 	[DONOR_LAST_NODE] = "last-node",
+	[DONOR_DRAIN] = "drain",
 };
 
 const char *verdict_check_name(enum verdict_check_id id)
@@ -161,6 +162,9 @@ static bool check_donor(struct verdict_check *c, const struct snapshot *s,
 				    comment, size->num);
 		return pass(c, "%s, last node that can serve (cluster size %lld)", comment, size->num);
 	}
+	case DONOR_DRAIN:
+		/* Judged by the drain check, so that it answers drain_code. */
+		return pass(c, "%s, drained (donor policy drain)", comment);
 	case DONOR_NEVER:
 		break;
 	}
@@ -307,6 +311,13 @@ static bool run_check(enum verdict_check_id id, struct verdict_check *c, const s
 	case CHECK_DRAIN:
 		if (admin == ADMIN_DRAIN)
 			return fail(c, "draining");
+		/* A donor that only passed the state check because of this
+		 * policy: a rolling restart makes one (IST) for a moment, and
+		 * 404 lets its open sessions finish where 503 (DOWN, and
+		 * on-marked-down shutdown-sessions) would cut them. */
+		if (p->donor == DONOR_DRAIN && snapshot_fact(s, FACT_LOCAL_STATE)->num == 2)
+			return fail(c, "%s, serving a state transfer (donor policy drain)",
+				    comment_or(s, "Donor/Desynced"));
 		return pass(c, "not draining");
 	default:
 		return fail(c, "unknown check");
@@ -333,14 +344,22 @@ struct verdict verdict_decide(const struct snapshot *s, enum admin_state admin,
 			continue;
 		v.failed = (enum verdict_check_id)i;
 		/* Draining keeps a healthy node's existing clients: HAProxy's
-		 * disable-on-404 only works while the server is otherwise up. */
-		v.code = i == CHECK_DRAIN ? p->drain_code : 503;
+		 * disable-on-404 only works while the server is otherwise up.
+		 * PXC's pxc_maint_mode is the server's own drain-before-
+		 * shutdown: existing connections keep working for
+		 * pxc_maint_transition_period, so it drains too. */
+		v.code = verdict_check_drains((enum verdict_check_id)i) ? p->drain_code : 503;
 		memcpy(v.reason, c.reason, sizeof v.reason);
 		return v;
 	}
 	run_check(CHECK_STATE, &c, s, admin, p, now);
 	memcpy(v.reason, c.reason, sizeof v.reason);
 	return v;
+}
+
+bool verdict_check_drains(enum verdict_check_id id)
+{
+	return id == CHECK_DRAIN || id == CHECK_PXC_MAINT_MODE;
 }
 
 bool verdict_equal(const struct verdict *a, const struct verdict *b)

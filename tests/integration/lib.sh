@@ -663,6 +663,10 @@ cluster_stop() {
 # agent_start A [clustercheckd args...]: agent A (1..9) for node
 # ${AGENT_NODE:-A}, listening on AGENT_PORT[A]. Extra config lines from
 # $AGENT_EXTRA_CONF are appended verbatim. Waits until it answers HTTP.
+# Each agent has its own ctl socket ($CCK_TMP/agentA.ctl, group mysql so that
+# mysqld's wsrep_notify_cmd reaches it) and maintenance file
+# ($CCK_TMP/agentA.disabled); SIGTERM exits at once unless
+# AGENT_DRAIN_SECONDS is set.
 agent_start() {
 	local a=$1 node=${AGENT_NODE:-$1} conf log pid
 	shift
@@ -680,6 +684,8 @@ agent_start() {
 		cat >"$conf" <<EOF
 listen = "127.0.0.1:${AGENT_PORT[a]}";
 mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$(_node_dir "$node")/data"; };
+drain = { seconds = ${AGENT_DRAIN_SECONDS:-0}; maint_file = "$CCK_TMP/agent$a.disabled"; };
+ctl = { socket = "$CCK_TMP/agent$a.ctl"; mode = "0660"; group = "$(_cck_is_root && echo mysql)"; };
 EOF
 		if [[ -n ${AGENT_EXTRA_CONF:-} ]]; then
 			printf '%s\n' "$AGENT_EXTRA_CONF" >>"$conf"
@@ -711,6 +717,9 @@ _agent_answers() {
 }
 
 agent_pid() { cat "$CCK_TMP/agent$1.pid" 2>/dev/null; }
+
+# agent_ctl A drain|maint|ready|status: `clustercheckd ctl` on agent A.
+agent_ctl() { "$CCK_BIN" ctl --ctl "$CCK_TMP/agent$1.ctl" "$2"; }
 
 agent_stop() {
 	stop_pidfile "$CCK_TMP/agent$1.pid" 10

@@ -129,6 +129,14 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_int_equal(a->policy.max_recv_queue, b->policy.max_recv_queue);
 	assert_int_equal(a->policy.stale_after_ms, b->policy.stale_after_ms);
 	assert_int_equal(a->policy.drain_code, b->policy.drain_code);
+	assert_int_equal(a->drain_seconds, b->drain_seconds);
+	assert_string_equal(a->maint_file, b->maint_file);
+	assert_string_equal(a->ctl_socket, b->ctl_socket);
+	assert_int_equal(a->ctl_mode, b->ctl_mode);
+	assert_string_equal(a->ctl_group, b->ctl_group);
+	assert_string_equal(a->agent_listen, b->agent_listen);
+	assert_int_equal(a->agent_queue_step, b->agent_queue_step);
+	assert_int_equal(a->agent_min_weight, b->agent_min_weight);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -193,12 +201,21 @@ static void test_defaults(void **state)
 	assert_int_equal(c.policy.stale_after_ms, p.stale_after_ms);
 	assert_int_equal(c.policy.drain_code, 404);
 	assert_int_equal(c.policy.drain_code, p.drain_code);
+
+	assert_int_equal(c.drain_seconds, 10);
+	assert_string_equal(c.maint_file, "/var/tmp/clustercheck.disabled");
+	assert_string_equal(c.ctl_socket, "/run/clustercheckd/ctl.sock");
+	assert_int_equal(c.ctl_mode, 0660);
+	assert_string_equal(c.ctl_group, "");
+	assert_string_equal(c.agent_listen, "");
+	assert_int_equal(c.agent_queue_step, 0);
+	assert_int_equal(c.agent_min_weight, 10);
 }
 
 /* cfg.c spells the donor policies itself; verdict.c must read them alike. */
 static void test_donor_names_match_verdict(void **state)
 {
-	static const char *const names[] = {"never", "always", "non-blocking", "last-node"};
+	static const char *const names[] = {"never", "always", "non-blocking", "last-node", "drain"};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
@@ -253,7 +270,10 @@ static void test_full_file(void **state)
 		"\tmin_cluster_size = 2;\n"
 		"\tmax_recv_queue = 100;\n"
 		"\tdrain_code = 503;\n"
-		"};\n");
+		"};\n"
+		"drain = { seconds = 0; maint_file = \"\"; };\n"
+		"ctl = { socket = \"/tmp/x/ctl.sock\"; mode = \"0600\"; };\n"
+		"agent = { listen = \"127.0.0.1:9201\"; queue_step = 5; min_weight = 20; };\n");
 
 	(void)state;
 	cfg_defaults(&c);
@@ -284,6 +304,13 @@ static void test_full_file(void **state)
 	assert_int_equal(c.policy.min_cluster_size, 2);
 	assert_int_equal(c.policy.max_recv_queue, 100);
 	assert_int_equal(c.policy.drain_code, 503);
+	assert_int_equal(c.drain_seconds, 0);
+	assert_string_equal(c.maint_file, "");
+	assert_string_equal(c.ctl_socket, "/tmp/x/ctl.sock");
+	assert_int_equal(c.ctl_mode, 0600);
+	assert_string_equal(c.agent_listen, "127.0.0.1:9201");
+	assert_int_equal(c.agent_queue_step, 5);
+	assert_int_equal(c.agent_min_weight, 20);
 }
 
 /* Other spellings libconfig accepts: ':' assignment, L suffix, hex, TRUE. */
@@ -356,6 +383,9 @@ static const struct bounds_case bounds_cases[] = {
 	{"policy", "min_cluster_size", 1, 1000, ""},
 	{"policy", "max_recv_queue", 0, 10000000, ""},
 	{"live", "grace_ms", 1000, 86400000, ""},
+	{"drain", "seconds", 0, 3600, ""},
+	{"agent", "queue_step", 0, 100, ""},
+	{"agent", "min_weight", 1, 100, ""},
 };
 
 /* Both ends of every range are accepted, one step beyond is refused. */
@@ -465,7 +495,7 @@ static const struct error_case error_cases[] = {
 	{"bad enum",
 	 "policy = {\n\tdonor = \"sometimes\";\n};\n",
 	 {":2: policy.donor: \"sometimes\" is not a valid value; use \"never\", \"always\", "
-	  "\"non-blocking\" or \"last-node\""}},
+	  "\"non-blocking\", \"last-node\" or \"drain\""}},
 	{"enum names are case-sensitive",
 	 "log = \"SYSLOG\";\n",
 	 {":1: log: \"SYSLOG\" is not a valid value; use \"stderr\" or \"syslog\""}},
@@ -475,6 +505,15 @@ static const struct error_case error_cases[] = {
 	{"drain code other than 404 or 503",
 	 "policy = { drain_code = 500; };\n",
 	 {":1: policy.drain_code: 500 is not allowed; use 404 or 503"}},
+	{"relative ctl socket",
+	 "ctl = { socket = \"ctl.sock\"; };\n",
+	 {":1: ctl.socket: \"ctl.sock\" is not an absolute path"}},
+	{"ctl mode other than 0600 or 0660",
+	 "ctl = { mode = \"0666\"; };\n",
+	 {":1: ctl.mode: \"0666\" is not a valid value; use \"0600\" or \"0660\""}},
+	{"agent listen without port",
+	 "agent = { listen = \"127.0.0.1\"; };\n",
+	 {":1: agent.listen: \"127.0.0.1\" is not ADDR:PORT or [IPv6]:PORT: missing :PORT"}},
 	{"string too long for its buffer",
 	 "mysql = { defaults_group = \"" X16 X16 X16 X16 "\"; };\n",
 	 {":1: mysql.defaults_group: too long (64 bytes, at most 63)"}},
@@ -892,6 +931,8 @@ static void test_reference_conf_sets_every_key(void **state)
 		"defaults_group =", "connect_timeout =", "read_timeout =", "write_timeout =",
 		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
 		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
+		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
+		"min_weight =", "group =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;

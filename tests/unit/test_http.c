@@ -138,6 +138,16 @@ static void test_ready_for_other_reasons_says_why(void **state)
 	synced_view(&v);
 	v.admin = ADMIN_DRAIN;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 404, "Galera node is draining: draining\n");
+	/* the operator's reason, when there is one */
+	snprintf(v.admin_why, sizeof v.admin_why, "SIGTERM: draining for 10 s, then exiting");
+	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 404,
+	       "Galera node is draining: SIGTERM: draining for 10 s, then exiting\n");
+	v.admin = ADMIN_MAINT;
+	snprintf(v.admin_why, sizeof v.admin_why, "maintenance file /var/tmp/clustercheck.disabled exists");
+	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 503,
+	       "Galera node is not ready: in maintenance: maintenance file /var/tmp/clustercheck.disabled exists\n");
+	expect("GET", "/", &v, BODIES_CLUSTERCHECK, 503,
+	       "Percona XtraDB Cluster Node is manually disabled.\r\n");
 }
 
 static void test_verbose_names_the_failing_check(void **state)

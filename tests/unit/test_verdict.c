@@ -86,6 +86,15 @@ static const struct verdict_case cases[] = {
 	 .want_failed = CHECK_STATE, .want_reason = "other nodes can serve (cluster size 3"},
 	{"donor, last-node, 2 nodes", {DONOR_ROWS, {"wsrep_cluster_size", "2"}}, .donor = DONOR_LAST_NODE,
 	 .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "last node that can serve"},
+	{"donor, drain: drain_code, not 503", {DONOR_ROWS}, .donor = DONOR_DRAIN, .want_code = 404,
+	 .want_failed = CHECK_DRAIN, .want_reason = "Donor/Desynced, serving a state transfer (donor policy drain)"},
+	{"donor, drain, manual desync is still 503", {DONOR_ROWS, {"wsrep_desync", "ON"}}, .donor = DONOR_DRAIN,
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced"},
+	{"donor, drain, rejecting queries is still 503", {DONOR_ROWS, {"wsrep_sst_donor_rejects_queries", "ON"}},
+	 .donor = DONOR_DRAIN, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
+	{"synced node with donor policy drain is ready", {{0}}, .donor = DONOR_DRAIN, .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
 	{"donor with wsrep_desync absent is not guessed", {DONOR_ROWS, {"wsrep_desync", NULL}},
 	 .donor = DONOR_ALWAYS, .want_code = 503, .want_failed = CHECK_STATE,
 	 .want_reason = "wsrep_desync not reported by mysqld"},
@@ -127,9 +136,9 @@ static const struct verdict_case cases[] = {
 	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
 	{"pxc_maint_mode DISABLED", {{"pxc_maint_mode", "DISABLED"}}, .want_code = 200, .want_failed = CHECK_COUNT,
 	 .want_reason = "Synced"},
-	{"pxc_maint_mode SHUTDOWN", {{"pxc_maint_mode", "SHUTDOWN"}}, .want_code = 503,
+	{"pxc_maint_mode SHUTDOWN drains", {{"pxc_maint_mode", "SHUTDOWN"}}, .want_code = 404,
 	 .want_failed = CHECK_PXC_MAINT_MODE, .want_reason = "pxc_maint_mode=SHUTDOWN"},
-	{"pxc_maint_mode MAINTENANCE", {{"pxc_maint_mode", "MAINTENANCE"}}, .want_code = 503,
+	{"pxc_maint_mode MAINTENANCE drains", {{"pxc_maint_mode", "MAINTENANCE"}}, .want_code = 404,
 	 .want_failed = CHECK_PXC_MAINT_MODE, .want_reason = "pxc_maint_mode=MAINTENANCE"},
 	{"below min cluster size", {{"wsrep_cluster_size", "2"}}, .min_cluster_size = 3, .want_code = 503,
 	 .want_failed = CHECK_CLUSTER_SIZE, .want_reason = "cluster size 2 below min_cluster_size 3"},
@@ -281,7 +290,7 @@ static void test_names_round_trip(void **state)
 	enum donor_policy d;
 
 	(void)state;
-	for (int i = DONOR_NEVER; i <= DONOR_LAST_NODE; i++) {
+	for (int i = DONOR_NEVER; i <= DONOR_DRAIN; i++) {
 		assert_int_equal(donor_policy_parse(donor_policy_name((enum donor_policy)i), &d), 0);
 		assert_int_equal(d, i);
 	}

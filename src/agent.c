@@ -1,0 +1,285 @@
+#include "agent.h"
+
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+#include "verdict.h"
+
+/* HAProxy sends agent-send right after connecting, or nothing. Waiting a
+ * little for it lets the connection end with FIN rather than RST. */
+#define AGENT_READ_MS 100
+#define AGENT_WRITE_MS 1000
+
+unsigned agent_weight(long long queue, const struct agent_weight_cfg *w)
+{
+	long long pct;
+
+	if (!w || w->queue_step == 0 || queue <= 0)
+		return 100;
+	/* Saturate before multiplying: a huge queue must not overflow. */
+	if (queue > 100)
+		queue = 100;
+	pct = 100 - (long long)w->queue_step * queue;
+	if (pct < (long long)w->min_weight)
+		pct = w->min_weight;
+	if (pct < 1)
+		pct = 1; /* 0% would read as DRAIN in HAProxy */
+	return (unsigned)pct;
+}
+
+/* The reason is free text from mysqld or the operator: one line, printable
+ * ASCII, bounded, so it can never end the agent's line early or add words. */
+static void sanitize(const char *in, char *out, size_t len)
+{
+	size_t n = 0;
+
+	for (; *in && n + 1 < len && n < AGENT_REASON_MAX; in++)
+		out[n++] = (*in >= 0x20 && *in < 0x7f) ? *in : ' ';
+	out[n] = '\0';
+}
+
+size_t agent_line(const struct health_view *view, const struct timespec *now,
+		  const struct agent_weight_cfg *w, char *buf, size_t len)
+{
+	struct verdict v = verdict_decide(&view->snap, view->admin, &view->policy, now);
+	const char *admin = view->admin == ADMIN_DRAIN ? "drain" : "ready";
+	char reason[AGENT_REASON_MAX + 1];
+	int n;
+
+	if (view->admin == ADMIN_MAINT) {
+		n = snprintf(buf, len, "maint\n");
+	} else if (v.code == 200) {
+		const struct fact *q = snapshot_fact(&view->snap, FACT_LOCAL_RECV_QUEUE);
+		long long queue = q->present && q->valid ? q->num : 0;
+		n = snprintf(buf, len, "up ready %u%%\n", agent_weight(queue, w));
+	} else if (verdict_check_drains(v.failed)) {
+		n = snprintf(buf, len, "up drain\n");
+	} else {
+		sanitize(v.reason, reason, sizeof reason);
+		n = snprintf(buf, len, "down %s #%s\n", admin, reason);
+	}
+	if (n < 0 || len < 2)
+		return 0;
+	if ((size_t)n >= len) {
+		/* Truncated: the line must still end where HAProxy looks. */
+		buf[len - 2] = '\n';
+		buf[len - 1] = '\0';
+		return len - 1;
+	}
+	return (size_t)n;
+}
+
+/* ---- the server ---- */
+
+struct agent_server {
+	pthread_t thread;
+	int listen_fd;
+	int wake_fd;
+	struct agent_weight_cfg weight;
+	agent_view_fn view;
+	void *ctx;
+};
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void write_all(int fd, const char *buf, size_t len)
+{
+	long long deadline = mono_ms() + AGENT_WRITE_MS;
+
+	while (len > 0) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			buf += w;
+			len -= (size_t)w;
+			continue;
+		}
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
+			struct pollfd p = {.fd = fd, .events = POLLOUT};
+			long long left = deadline - mono_ms();
+			if (left > 0 && poll(&p, 1, (int)left) > 0)
+				continue;
+		}
+		return; /* the peer went away or stalled: nothing to do */
+	}
+}
+
+/* Read and ignore whatever HAProxy sent (agent-send), until it closes or
+ * a short timeout: the answer never depends on it. */
+static void drain_input(int fd)
+{
+	long long deadline = mono_ms() + AGENT_READ_MS;
+	char junk[512];
+
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = POLLIN};
+		long long left = deadline - mono_ms();
+
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			return;
+		ssize_t r = recv(fd, junk, sizeof junk, MSG_DONTWAIT);
+		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
+			return;
+	}
+}
+
+static void serve(struct agent_server *s, int fd)
+{
+	struct health_view view;
+	struct timespec now;
+	char line[256];
+	size_t n;
+
+	s->view(s->ctx, &view);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	n = agent_line(&view, &now, &s->weight, line, sizeof line);
+	/* The answer first: HAProxy's agent-inter is also its timeout. */
+	write_all(fd, line, n);
+	shutdown(fd, SHUT_WR);
+	drain_input(fd);
+	close(fd);
+}
+
+static void *run(void *arg)
+{
+	struct agent_server *s = arg;
+
+	for (;;) {
+		struct pollfd fds[2] = {{.fd = s->wake_fd, .events = POLLIN},
+					{.fd = s->listen_fd, .events = POLLIN}};
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("agent-check: poll");
+			break;
+		}
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents & POLLIN) {
+			int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (fd >= 0)
+				serve(s, fd);
+		}
+	}
+	return NULL;
+}
+
+static int open_listener(const char *addr, char *err, size_t errlen)
+{
+	char host[256], portstr[8];
+	unsigned port;
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_NUMERICSERV | AI_PASSIVE}, *ai, *p;
+	int fd = -1, rc, one = 1;
+
+	if (cfg_parse_listen(addr, host, sizeof host, &port) != 0) {
+		snprintf(err, errlen, "agent-check: invalid listen address '%s'", addr);
+		return -1;
+	}
+	snprintf(portstr, sizeof portstr, "%u", port);
+	bool any = host[0] == '\0' || strcmp(host, "*") == 0;
+	rc = getaddrinfo(any ? NULL : host, portstr, &hints, &ai);
+	if (rc != 0) {
+		snprintf(err, errlen, "agent-check: cannot resolve '%s': %s", host, gai_strerror(rc));
+		return -1;
+	}
+	for (p = ai; p; p = p->ai_next) {
+		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
+		if (fd < 0)
+			continue;
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, 64) == 0)
+			break;
+		rc = errno;
+		close(fd);
+		fd = -1;
+		errno = rc;
+	}
+	if (fd < 0)
+		snprintf(err, errlen, "agent-check: cannot listen on %s: %s", addr, strerror(errno));
+	freeaddrinfo(ai);
+	return fd;
+}
+
+struct agent_server *agent_start(const char *addr, const struct agent_weight_cfg *w,
+				 agent_view_fn view, void *ctx, char *err, size_t errlen)
+{
+	struct agent_server *s = calloc(1, sizeof *s);
+	int rc;
+
+	if (!s) {
+		snprintf(err, errlen, "agent-check: out of memory");
+		return NULL;
+	}
+	s->weight = *w;
+	s->view = view;
+	s->ctx = ctx;
+	s->wake_fd = -1;
+	s->listen_fd = open_listener(addr, err, errlen);
+	if (s->listen_fd < 0)
+		goto fail;
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->wake_fd < 0) {
+		snprintf(err, errlen, "agent-check: eventfd: %s", strerror(errno));
+		goto fail;
+	}
+	rc = pthread_create(&s->thread, NULL, run, s);
+	if (rc == 0)
+		return s;
+	snprintf(err, errlen, "agent-check: cannot start thread: %s", strerror(rc));
+fail:
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->wake_fd >= 0)
+		close(s->wake_fd);
+	free(s);
+	return NULL;
+}
+
+unsigned agent_port(const struct agent_server *s)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
+}
+
+void agent_stop(struct agent_server *s)
+{
+	uint64_t one = 1;
+
+	if (!s)
+		return;
+	if (write(s->wake_fd, &one, sizeof one) < 0)
+		log_warn("agent-check: cannot wake the thread");
+	pthread_join(s->thread, NULL);
+	close(s->listen_fd);
+	close(s->wake_fd);
+	free(s);
+}

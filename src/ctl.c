@@ -1,0 +1,525 @@
+#include "ctl.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "log.h"
+
+/* A client gets this long to send its line and read the answer; the agent
+ * serves one client at a time, so a stalled one only delays others. */
+#define CTL_IO_MS 1000
+
+/* ---- protocol ---- */
+
+static bool word_is(const char *s, size_t n, const char *w)
+{
+	return strlen(w) == n && strncmp(s, w, n) == 0;
+}
+
+int ctl_parse_line(const char *line, struct ctl_request *out)
+{
+	const char *p = line, *w[4];
+	size_t n[4], count = 0;
+
+	memset(out, 0, sizeof *out);
+	out->primary = -1;
+	/* Words separated by blanks, the line ends at '\n' or '\r'. */
+	while (*p && *p != '\n' && *p != '\r') {
+		if (*p == ' ' || *p == '\t') {
+			p++;
+			continue;
+		}
+		if (count == 4)
+			return -1;
+		w[count] = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		n[count] = (size_t)(p - w[count]);
+		count++;
+	}
+	if (count == 0)
+		return -1;
+	if (count == 1) {
+		static const struct { const char *name; enum ctl_cmd cmd; } simple[] = {
+			{"ready", CTL_READY}, {"drain", CTL_DRAIN}, {"maint", CTL_MAINT},
+			{"status", CTL_STATUS},
+		};
+		for (size_t i = 0; i < sizeof simple / sizeof simple[0]; i++) {
+			if (word_is(w[0], n[0], simple[i].name)) {
+				out->cmd = simple[i].cmd;
+				return 0;
+			}
+		}
+		return -1;
+	}
+	if (!word_is(w[0], n[0], "notify") || count != 3 || n[1] >= sizeof out->status)
+		return -1;
+	for (size_t i = 0; i < n[1]; i++) {
+		char c = w[1][i];
+		if (!islower((unsigned char)c) && c != '_' && c != '-')
+			return -1;
+	}
+	if (word_is(w[2], n[2], "yes"))
+		out->primary = 1;
+	else if (word_is(w[2], n[2], "no"))
+		out->primary = 0;
+	else if (!word_is(w[2], n[2], "-"))
+		return -1;
+	memcpy(out->status, w[1], n[1]);
+	out->status[n[1]] = '\0';
+	out->cmd = CTL_NOTIFY;
+	return 0;
+}
+
+/* ---- shared I/O with deadlines ---- */
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static int wait_fd(int fd, short events, long long deadline)
+{
+	for (;;) {
+		struct pollfd p = {.fd = fd, .events = events};
+		long long left = deadline - mono_ms();
+		int r;
+
+		if (left <= 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		r = poll(&p, 1, (int)left);
+		if (r > 0)
+			return 0;
+		if (r == 0) {
+			errno = ETIMEDOUT;
+			return -1;
+		}
+		if (errno != EINTR)
+			return -1;
+	}
+}
+
+static int write_all(int fd, const char *buf, size_t len, long long deadline)
+{
+	while (len > 0) {
+		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
+		if (w > 0) {
+			buf += w;
+			len -= (size_t)w;
+		} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
+			if (wait_fd(fd, POLLOUT, deadline) != 0)
+				return -1;
+		} else {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Reads until '\n' (stop_at_newline), EOF, a full buffer or the deadline.
+ * Always NUL-terminates. Returns the length, or -1. */
+static ssize_t read_bounded(int fd, char *buf, size_t len, bool stop_at_newline, long long deadline)
+{
+	size_t got = 0;
+
+	while (got + 1 < len) {
+		ssize_t r = recv(fd, buf + got, len - 1 - got, MSG_DONTWAIT);
+		if (r > 0) {
+			got += (size_t)r;
+			if (stop_at_newline && memchr(buf, '\n', got))
+				break;
+		} else if (r == 0) {
+			break;
+		} else if (errno == EAGAIN || errno == EINTR) {
+			if (wait_fd(fd, POLLIN, deadline) != 0) {
+				buf[got] = '\0';
+				return got ? (ssize_t)got : -1;
+			}
+		} else {
+			buf[got] = '\0';
+			return -1;
+		}
+	}
+	buf[got] = '\0';
+	return (ssize_t)got;
+}
+
+/* ---- server ---- */
+
+struct ctl_server {
+	pthread_t thread;
+	int listen_fd;
+	int wake_fd;
+	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	ctl_handler_fn fn;
+	void *ctx;
+};
+
+static void serve(struct ctl_server *s, int fd)
+{
+	long long deadline = mono_ms() + CTL_IO_MS;
+	struct ctl_peer peer = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
+	struct ucred cred;
+	socklen_t cred_len = sizeof cred;
+	char line[CTL_LINE_MAX], reply[CTL_REPLY_MAX];
+	struct ctl_request req;
+	ssize_t n;
+
+	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &cred_len) == 0) {
+		peer.pid = cred.pid;
+		peer.uid = cred.uid;
+		peer.gid = cred.gid;
+	}
+	n = read_bounded(fd, line, sizeof line, true, deadline);
+	if (n <= 0) {
+		close(fd);
+		return;
+	}
+	if (!memchr(line, '\n', (size_t)n) && (size_t)n + 1 >= sizeof line) {
+		snprintf(reply, sizeof reply, "error: line too long\n");
+	} else if (ctl_parse_line(line, &req) != 0) {
+		line[strcspn(line, "\r\n")] = '\0';
+		snprintf(reply, sizeof reply,
+			 "error: unknown command; use ready, drain, maint or status\n");
+	} else {
+		reply[0] = '\0';
+		s->fn(s->ctx, &req, &peer, reply, sizeof reply);
+	}
+	write_all(fd, reply, strlen(reply), deadline);
+	/* Unread input would turn close() into a reset that can destroy the
+	 * answer before the client reads it: discard it, still bounded. */
+	shutdown(fd, SHUT_WR);
+	while (mono_ms() < deadline && read_bounded(fd, line, sizeof line, false, deadline) > 0)
+		;
+	close(fd);
+}
+
+static void *run(void *arg)
+{
+	struct ctl_server *s = arg;
+
+	for (;;) {
+		struct pollfd fds[2] = {{.fd = s->wake_fd, .events = POLLIN},
+					{.fd = s->listen_fd, .events = POLLIN}};
+
+		if (poll(fds, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			log_warn("ctl: poll");
+			break;
+		}
+		if (fds[0].revents)
+			break;
+		if (fds[1].revents & POLLIN) {
+			int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
+			if (fd >= 0)
+				serve(s, fd);
+		}
+	}
+	return NULL;
+}
+
+/* Whoever can write the directory can swap the socket for their own and
+ * collect every command (and mysqld's notifications): refuse such a
+ * directory instead of trusting it. */
+static int check_directory(const char *path, const char *group, char *err, size_t errlen)
+{
+	char copy[PATH_MAX], *dir;
+	struct stat st;
+
+	snprintf(copy, sizeof copy, "%s", path);
+	dir = dirname(copy);
+	if (lstat(dir, &st) != 0 && errno == ENOENT) {
+		if (mkdir(dir, 0750) != 0 && errno != EEXIST) {
+			snprintf(err, errlen, "ctl: cannot create %s: %s", dir, strerror(errno));
+			return -1;
+		}
+		if (group && group[0]) {
+			struct group *g = getgrnam(group);
+			if (g && chown(dir, (uid_t)-1, g->gr_gid) != 0) {
+				snprintf(err, errlen, "ctl: cannot chown %s: %s", dir, strerror(errno));
+				return -1;
+			}
+		}
+	}
+	if (lstat(dir, &st) != 0) {
+		snprintf(err, errlen, "ctl: %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "ctl: %s is not a directory", dir);
+		return -1;
+	}
+	if (st.st_uid != geteuid() && st.st_uid != 0) {
+		snprintf(err, errlen, "ctl: %s belongs to uid %u, not to us or root", dir,
+			 (unsigned)st.st_uid);
+		return -1;
+	}
+	if (st.st_mode & (S_IWGRP | S_IWOTH)) {
+		snprintf(err, errlen, "ctl: %s is writable by group or other (mode %04o): "
+			 "anyone could replace the socket", dir, (unsigned)(st.st_mode & 07777));
+		return -1;
+	}
+	return 0;
+}
+
+/* A socket file left by an agent that died is removed; one that answers
+ * belongs to a running agent, and anything else is not ours to delete. */
+static int clear_old_socket(const char *path, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd;
+
+	if (lstat(path, &st) != 0)
+		return errno == ENOENT ? 0 : (snprintf(err, errlen, "ctl: %s: %s", path, strerror(errno)), -1);
+	if (!S_ISSOCK(st.st_mode)) {
+		snprintf(err, errlen, "ctl: %s exists and is not a socket; not removing it", path);
+		return -1;
+	}
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "ctl: socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) == 0 || errno == EAGAIN) {
+		close(fd);
+		snprintf(err, errlen, "ctl: %s: another agent is running on this socket", path);
+		return -1;
+	}
+	close(fd);
+	if (unlink(path) != 0) {
+		snprintf(err, errlen, "ctl: cannot remove stale %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+struct ctl_server *ctl_server_start(const char *path, unsigned mode, const char *group,
+				    ctl_handler_fn fn, void *ctx, char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct ctl_server *s;
+	gid_t gid = (gid_t)-1;
+	mode_t old_umask;
+	int rc;
+
+	if (strlen(path) >= sizeof sa.sun_path) {
+		snprintf(err, errlen, "ctl: socket path too long (at most %zu bytes): %s",
+			 sizeof sa.sun_path - 1, path);
+		return NULL;
+	}
+	if (group && group[0]) {
+		struct group *g = getgrnam(group);
+		if (!g) {
+			snprintf(err, errlen, "ctl: no group named '%s'", group);
+			return NULL;
+		}
+		gid = g->gr_gid;
+	}
+	if (check_directory(path, group, err, errlen) != 0 || clear_old_socket(path, err, errlen) != 0)
+		return NULL;
+	s = calloc(1, sizeof *s);
+	if (!s) {
+		snprintf(err, errlen, "ctl: out of memory");
+		return NULL;
+	}
+	s->fn = fn;
+	s->ctx = ctx;
+	s->wake_fd = -1;
+	snprintf(s->path, sizeof s->path, "%s", path);
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (s->listen_fd < 0) {
+		snprintf(err, errlen, "ctl: socket: %s", strerror(errno));
+		goto fail;
+	}
+	/* Born 0600, so nobody else can connect before the chmod below. */
+	old_umask = umask(0177);
+	rc = bind(s->listen_fd, (struct sockaddr *)&sa, sizeof sa);
+	umask(old_umask);
+	if (rc != 0) {
+		snprintf(err, errlen, "ctl: cannot bind %s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if ((gid != (gid_t)-1 && chown(path, (uid_t)-1, gid) != 0) || chmod(path, (mode_t)mode) != 0) {
+		snprintf(err, errlen, "ctl: cannot set owner/mode of %s: %s", path, strerror(errno));
+		unlink(path);
+		goto fail;
+	}
+	if (listen(s->listen_fd, 16) != 0) {
+		snprintf(err, errlen, "ctl: listen: %s", strerror(errno));
+		unlink(path);
+		goto fail;
+	}
+	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (s->wake_fd < 0) {
+		snprintf(err, errlen, "ctl: eventfd: %s", strerror(errno));
+		unlink(path);
+		goto fail;
+	}
+	rc = pthread_create(&s->thread, NULL, run, s);
+	if (rc == 0)
+		return s;
+	snprintf(err, errlen, "ctl: cannot start thread: %s", strerror(rc));
+	unlink(path);
+fail:
+	if (s->listen_fd >= 0)
+		close(s->listen_fd);
+	if (s->wake_fd >= 0)
+		close(s->wake_fd);
+	free(s);
+	return NULL;
+}
+
+void ctl_server_stop(struct ctl_server *s)
+{
+	uint64_t one = 1;
+
+	if (!s)
+		return;
+	if (write(s->wake_fd, &one, sizeof one) < 0)
+		log_warn("ctl: cannot wake the thread");
+	pthread_join(s->thread, NULL);
+	close(s->listen_fd);
+	close(s->wake_fd);
+	unlink(s->path);
+	free(s);
+}
+
+/* ---- client ---- */
+
+int ctl_send(const char *path, const char *line, char *reply, size_t reply_len, int timeout_ms,
+	     char *err, size_t errlen)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	long long deadline = mono_ms() + timeout_ms;
+	int fd;
+
+	if (strlen(path) >= sizeof sa.sun_path) {
+		snprintf(err, errlen, "%s: path too long", path);
+		return -1;
+	}
+	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
+	/* Non-blocking: a unix connect() to an agent whose backlog is full
+	 * would otherwise wait, and mysqld waits for `notify`. */
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	if (fd < 0) {
+		snprintf(err, errlen, "socket: %s", strerror(errno));
+		return -1;
+	}
+	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
+		snprintf(err, errlen, "cannot connect to %s: %s", path,
+			 errno == EAGAIN ? "the agent is busy" : strerror(errno));
+		close(fd);
+		return -1;
+	}
+	if (write_all(fd, line, strlen(line), deadline) != 0) {
+		snprintf(err, errlen, "cannot send to %s: %s", path, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	shutdown(fd, SHUT_WR);
+	if (reply && reply_len) {
+		if (read_bounded(fd, reply, reply_len, false, deadline) < 0) {
+			snprintf(err, errlen, "no answer from %s: %s", path, strerror(errno));
+			close(fd);
+			return -1;
+		}
+	}
+	close(fd);
+	return 0;
+}
+
+void ctl_socket_path(const char *opt_ctl, const char *config, char *out, size_t len,
+		     char *note, size_t note_len)
+{
+	struct cfg c;
+
+	note[0] = '\0';
+	if (opt_ctl) {
+		snprintf(out, len, "%s", opt_ctl);
+		return;
+	}
+	cfg_defaults(&c);
+	if (cfg_load(&c, config ? config : CFG_DEFAULT_PATH, config != NULL, NULL, NULL) != 0) {
+		/* Often unreadable on purpose (it may hold the password): the
+		 * default socket is the best guess. */
+		cfg_defaults(&c);
+		snprintf(note, note_len, " (could not read %s; pass --ctl PATH)",
+			 config ? config : CFG_DEFAULT_PATH);
+	}
+	snprintf(out, len, "%s", c.ctl_socket);
+	explicit_bzero(&c, sizeof c);
+}
+
+static void ctl_usage(FILE *f)
+{
+	fprintf(f, "usage: clustercheckd ctl [--config FILE] [--ctl SOCKET] ready|drain|maint|status\n"
+		   "  drain   answer \"draining\" (404; agent-check \"drain\"): no new connections\n"
+		   "  maint   answer 503 \"in maintenance\" (agent-check \"maint\")\n"
+		   "  ready   back to normal\n"
+		   "  status  what the agent answers now, and why\n");
+}
+
+int ctl_main(int argc, char **argv)
+{
+	const char *config = NULL, *opt_ctl = NULL, *cmd = NULL;
+	char path[PATH_MAX], note[PATH_MAX + 64], line[64], reply[CTL_REPLY_MAX], err[PATH_MAX + 128];
+	struct ctl_request req;
+
+	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
+			config = argv[++i];
+		} else if (strcmp(argv[i], "--ctl") == 0 && i + 1 < argc) {
+			opt_ctl = argv[++i];
+		} else if (strcmp(argv[i], "--help") == 0) {
+			ctl_usage(stdout);
+			return 0;
+		} else if (!cmd && argv[i][0] != '-') {
+			cmd = argv[i];
+		} else {
+			ctl_usage(stderr);
+			return 2;
+		}
+	}
+	snprintf(line, sizeof line, "%s\n", cmd ? cmd : "");
+	if (!cmd || ctl_parse_line(line, &req) != 0 || req.cmd == CTL_NOTIFY) {
+		ctl_usage(stderr);
+		return 2;
+	}
+	ctl_socket_path(opt_ctl, config, path, sizeof path, note, sizeof note);
+	if (!path[0]) {
+		fprintf(stderr, "clustercheckd ctl: ctl.socket is off in the configuration\n");
+		return 3;
+	}
+	if (ctl_send(path, line, reply, sizeof reply, 3000, err, sizeof err) != 0) {
+		fprintf(stderr, "clustercheckd ctl: %s%s\n", err, note);
+		return 3;
+	}
+	fputs(reply, stdout);
+	return strncmp(reply, "ok", 2) == 0 ? 0 : 1;
+}

@@ -1,0 +1,256 @@
+# shellcheck shell=bash
+# Helpers for the issue-4 scenarios (drain, maintenance, agent-check,
+# rolling restart, demo): HAProxy with `http-check disable-on-404` and the
+# agent-check, its stats socket read field by field, the clustercheck
+# baseline under xinetd, and the load client. Sourced after lib.sh; uses
+# the same pid-file conventions, so run.sh's cleanup stops what it starts.
+
+# Agent A's HAProxy agent-check port (spare ports 1..3 of the layout).
+agent_check_port() { cck_spare_port "$1"; }
+# Baseline (clustercheck under xinetd) port for node I (spare ports 4..6).
+baseline_port() { cck_spare_port $(($1 + 3)); }
+# A second HAProxy frontend with the HTTP check only (spare port 7).
+HAPROXY_HTTP_PORT_SPARE=7
+
+# Timings shared by clustercheckd and the baseline runs, so that the
+# comparison is fair: a check every 1 s (0.5 s while changing state), 2 in a
+# row to change. Faster than production (haproxy/*.cfg use inter 2 s,
+# fall 3) only to keep the suite short; the arithmetic is the same.
+DRAIN_HAPROXY_TIMINGS=${DRAIN_HAPROXY_TIMINGS:-"inter 1000 fastinter 500 downinter 1000 rise 2 fall 2"}
+
+# drain_agent_conf A: the agent-check line for AGENT_EXTRA_CONF.
+drain_agent_conf() { echo "agent = { listen = \"127.0.0.1:$(agent_check_port "$1")\"; };"; }
+
+# drain_agents_start: agents 1..3 with their agent-check ports.
+drain_agents_start() {
+	local a
+	for a in 1 2 3; do
+		AGENT_EXTRA_CONF="$(drain_agent_conf "$a")${AGENT_EXTRA_CONF_ALL:+
+$AGENT_EXTRA_CONF_ALL}" agent_start "$a" || return 1
+	done
+}
+
+# drain_haproxy_start MODE: MODE "agent" checks clustercheckd on
+# AGENT_PORT[i] with disable-on-404 and the agent-check on
+# agent_check_port i, plus a `galera_http` frontend with the HTTP check
+# only; MODE "baseline" checks clustercheck under xinetd (baseline_port i).
+drain_haproxy_start() {
+	local mode=$1 cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i chk
+	haproxy_stop
+	{
+		printf '%s\n' "global" \
+			"    stats socket $sock mode 600 level admin" \
+			"    maxconn 500" \
+			"" \
+			"defaults" \
+			"    mode tcp" \
+			"    retries 3" \
+			"    option redispatch" \
+			"    timeout connect 2s" \
+			"    timeout client 30s" \
+			"    timeout server 30s" \
+			"    timeout check 2s" \
+			"" \
+			"listen galera" \
+			"    bind 127.0.0.1:$HAPROXY_PORT" \
+			"    balance leastconn" \
+			"    option httpchk" \
+			"    http-check disable-on-404" \
+			"    default-server $DRAIN_HAPROXY_TIMINGS on-marked-down shutdown-sessions"
+		for i in 1 2 3; do
+			if [[ $mode == agent ]]; then
+				chk="check port ${AGENT_PORT[i]} agent-check agent-port $(agent_check_port "$i") agent-inter 1s"
+			else
+				chk="check port $(baseline_port "$i")"
+			fi
+			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} $chk"
+		done
+		if [[ $mode == agent ]]; then
+			printf '%s\n' "" \
+				"listen galera_http" \
+				"    bind 127.0.0.1:$(cck_spare_port $HAPROXY_HTTP_PORT_SPARE)" \
+				"    balance leastconn" \
+				"    option httpchk" \
+				"    http-check disable-on-404" \
+				"    default-server $DRAIN_HAPROXY_TIMINGS"
+			for i in 1 2 3; do
+				echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]}"
+			done
+		fi
+		if [[ -n ${DRAIN_HAPROXY_STATS_PORT:-} ]]; then
+			printf '%s\n' "" \
+				"listen stats" \
+				"    mode http" \
+				"    bind 127.0.0.1:$DRAIN_HAPROXY_STATS_PORT" \
+				"    stats enable" \
+				"    stats uri /stats" \
+				"    stats refresh 1s"
+		fi
+	} >"$cfg"
+	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
+		echo "drain_haproxy_start: invalid config:" >&2
+		cat "$CCK_TMP/haproxy-check.log" >&2
+		return 1
+	fi
+	haproxy -db -f "$cfg" </dev/null >>"$CCK_TMP/haproxy.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$CCK_TMP/haproxy.pid"
+	HAPROXY_PID=$pid # as lib.sh's haproxy_start does
+	export HAPROXY_PID
+	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
+}
+
+# hx_field PROXY SERVER FIELD -> one `show stat` field (1-based, as cut -f):
+# 5 scur, 18 status, 37 check_status, 58 last_agt, 63 agent_status.
+hx_field() {
+	haproxy_cmd "show stat" | awk -F, -v p="$1" -v s="$2" -v f="$3" '$1 == p && $2 == s { print $f }'
+}
+
+# hx_admin_state PROXY SERVER -> srv_admin_state of `show servers state`
+# (bit 0x01 MAINT forced, 0x08 DRAIN forced: what the agent-check sets).
+hx_admin_state() {
+	haproxy_cmd "show servers state $1" | awk -v s="$2" '$4 == s { print $7 }'
+}
+
+_hx_admin_has() {
+	local st
+	st=$(hx_admin_state "$1" "$2")
+	echo "srv_admin_state=$st"
+	[[ $st =~ ^[0-9]+$ ]] && (((st & $3) != 0))
+}
+
+# hx_wait_admin PROXY SERVER BIT TIMEOUT_S
+hx_wait_admin() {
+	wait_until "$4" "haproxy $1/$2 admin state bit $3" _hx_admin_has "$1" "$2" "$3"
+}
+
+_hx_status_is() {
+	local px=$1 sv=$2 want=$3 line
+	line=$(haproxy_cmd "show stat" | awk -F, -v p="$px" -v s="$sv" '$1 == p && $2 == s { print $18 "|check " $37 " " $38 "|agent " $63 " \"" $58 "\"|scur " $5 }')
+	echo "${line:-<no such server>}"
+	[[ ${line%%|*} =~ ^($want)$ ]]
+}
+
+# hx_wait PROXY SERVER STATUS_REGEX TIMEOUT_S: wait on the stats socket.
+hx_wait() {
+	wait_until "$4" "haproxy $1/$2 status /$3/" _hx_status_is "$1" "$2" "$3"
+}
+
+_hx_no_sessions() {
+	local n
+	n=$(hx_field "$1" "$2" 5)
+	echo "scur=$n"
+	[[ $n == 0 ]]
+}
+
+# hx_wait_idle PROXY SERVER TIMEOUT_S: until the server has no session.
+hx_wait_idle() {
+	wait_until "$3" "haproxy $1/$2 to have no open session" _hx_no_sessions "$1" "$2"
+}
+
+# ---------------------------------------------------------------- baseline
+
+# baseline_start: clustercheck (bench/baseline/clustercheck.sh) under
+# xinetd, one service per node on baseline_port I, as Percona documents it.
+baseline_start() {
+	local cfg=$CCK_TMP/xinetd.conf i cnf pid
+	baseline_stop
+	{
+		printf '%s\n' "defaults" "{" "}"
+		for i in 1 2 3; do
+			cnf=$CCK_TMP/baseline$i.cnf
+			(umask 077; printf '[client]\nuser=%s\npassword=%s\nsocket=%s\n' \
+				"$CCK_DB_USER" "$CCK_DB_PASS" "${NODE_SOCK[i]}" >"$cnf")
+			printf '%s\n' "service cck_clustercheck$i" "{" \
+				"    type = UNLISTED" \
+				"    port = $(baseline_port "$i")" \
+				"    bind = 127.0.0.1" \
+				"    socket_type = stream" \
+				"    protocol = tcp" \
+				"    wait = no" \
+				"    user = root" \
+				"    server = $CCK_REPO/bench/baseline/clustercheck.sh" \
+				"    server_args = $cnf" \
+				"    flags = REUSE" \
+				"    per_source = UNLIMITED" \
+				"    instances = UNLIMITED" \
+				"    cps = 1000 1" \
+				"}"
+		done
+	} >"$cfg"
+	xinetd -dontfork -f "$cfg" -pidfile "$CCK_TMP/xinetd.pidfile" </dev/null >>"$CCK_TMP/xinetd.log" 2>&1 &
+	pid=$!
+	echo "$pid" >"$CCK_TMP/xinetd.pid"
+	for i in 1 2 3; do
+		wait_until 10 "clustercheck on port $(baseline_port "$i")" _baseline_answers "$i" "$pid" || return 1
+	done
+}
+
+_baseline_answers() {
+	pid_alive "$2" || { echo "xinetd exited: $(tail -n 3 "$CCK_TMP/xinetd.log")"; return "$CCK_WAIT_GIVE_UP"; }
+	local code
+	code=$(http_code "$(baseline_port "$1")")
+	echo "HTTP $code"
+	[[ $code == 200 ]]
+}
+
+baseline_stop() { stop_pidfile "$CCK_TMP/xinetd.pid" 10; }
+
+# ---------------------------------------------------------------- load
+
+# load_setup: database, table and account for the load client. The key is
+# (run, worker, seq), not AUTO_INCREMENT: Galera changes each node's
+# auto_increment_offset/increment when a node leaves or joins, and inserts
+# on two nodes around that moment can then collide and fail certification
+# (1213) -- a write conflict, not a routing error, and not what this
+# measures (single-writer.cfg is the answer to it).
+load_setup() {
+	local pass
+	pass=$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	node_sql 1 "CREATE DATABASE IF NOT EXISTS cck;
+		CREATE TABLE IF NOT EXISTS cck.load_rows (run BIGINT NOT NULL, worker INT NOT NULL,
+			seq INT NOT NULL, PRIMARY KEY (run, worker, seq)) ENGINE=InnoDB;
+		CREATE OR REPLACE USER 'load'@'127.0.0.1' IDENTIFIED BY '$pass';
+		GRANT ALL ON cck.* TO 'load'@'127.0.0.1';"
+	LOAD_PASS=$pass
+}
+
+# load_start NAME: the load client through HAProxy, in the background.
+load_start() {
+	local name=$1 pid
+	rm -f "$CCK_TMP/$name.stop"
+	CCK_LOAD_PASSWORD=$LOAD_PASS "$CCK_REPO/bench/cck_load" --host 127.0.0.1 --port "$HAPROXY_PORT" \
+		--user load --threads "${LOAD_THREADS:-4}" --pause-ms "${LOAD_PAUSE_MS:-10}" \
+		--stop-file "$CCK_TMP/$name.stop" </dev/null >"$CCK_TMP/$name.out" 2>"$CCK_TMP/$name.err" &
+	pid=$!
+	echo "$pid" >"$CCK_TMP/$name.pid"
+}
+
+_load_rows() { node_sql 1 "SELECT COUNT(*) FROM cck.load_rows"; }
+_load_grows() {
+	local n
+	n=$(_load_rows) || return 1
+	echo "rows=$n (from $1)"
+	((n > $1 + 20))
+}
+
+# load_wait_flowing: until transactions commit through HAProxy.
+load_wait_flowing() {
+	local n0
+	n0=$(_load_rows)
+	wait_until 15 "load transactions committing" _load_grows "$n0"
+}
+
+# load_stop NAME -> prints the client's summary line.
+load_stop() {
+	local name=$1 pid
+	[[ -f $CCK_TMP/$name.pid ]] || return 0
+	pid=$(<"$CCK_TMP/$name.pid")
+	touch "$CCK_TMP/$name.stop"
+	wait_until 20 "load client $name to exit" _pid_gone "$pid" >/dev/null || stop_pid "$pid" 5 "load $name"
+	rm -f "$CCK_TMP/$name.pid"
+	cat "$CCK_TMP/$name.out"
+}
+
+# "connections=N connect_failures=X ..." KEY -> value
+load_value() { sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"; }
