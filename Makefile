@@ -20,6 +20,11 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE 
 LDLIBS   += $(PKG_LIBS) -pthread
 
 comma    := ,
+# Quiet by default, like redis: `make V=1` shows the full commands.
+ifneq ($(V),1)
+Q_CC      = @echo "  CC      $@";
+Q_LD      = @echo "  LD      $@";
+endif
 
 # Build flavours live in their own directories so that `make test` can build
 # the plain binary and the ASan/UBSan one side by side.
@@ -34,10 +39,10 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 all: clustercheckd
 
 clustercheckd: $(OBJ)
-	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+	$(Q_LD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(B)/%.o: src/%.c | $(B)
-	$(CC) $(ALL_CFLAGS) -c -o $@ $<
+	$(Q_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
 $(B) $(B)/tests:
 	mkdir -p $@
@@ -47,7 +52,7 @@ $(B) $(B)/tests:
 WRAP_test_probe := $(addprefix -Wl$(comma)--wrap=,mysql_real_connect mysql_real_query \
                      mysql_store_result mysql_next_result mysql_errno mysql_error)
 $(B)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) | $(B)/tests
-	$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(WRAP_test_$*) $(LDFLAGS) $(LDLIBS) -lcmocka
+	$(Q_LD)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(WRAP_test_$*) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 deps:
 	@scripts/deps.sh
