@@ -1,6 +1,71 @@
 #include "report.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 #include "verdict.h"
+
+/* Length of the well-formed UTF-8 sequence at s (1-4), or 0. Overlong
+ * forms, surrogates and code points above U+10FFFF are refused, as
+ * jansson refuses them. */
+static size_t utf8_seq_len(const unsigned char *s)
+{
+	unsigned c = s[0], cp;
+	size_t n;
+
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		n = 2, cp = c & 0x1f;
+	else if (c >= 0xe0 && c <= 0xef)
+		n = 3, cp = c & 0x0f;
+	else if (c >= 0xf0 && c <= 0xf4)
+		n = 4, cp = c & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
+	    (cp >= 0xd800 && cp <= 0xdfff))
+		return 0;
+	return n;
+}
+
+/* Text that came from mysqld (values, error messages, reasons quoting
+ * them) need not be UTF-8: a server with lc_messages in another language,
+ * or a value cut to FACT_TEXT_MAX in the middle of a character. jansson
+ * refuses such strings, which would turn the whole report into NULL; bytes
+ * that are not UTF-8 are shown as '?' instead. */
+static json_t *text_json(const char *s)
+{
+	json_t *j = json_string(s);
+	char *copy;
+	size_t len, i = 0;
+
+	if (j)
+		return j;
+	len = strlen(s);
+	copy = malloc(len + 1);
+	if (!copy)
+		return NULL;
+	while (i < len) {
+		size_t n = utf8_seq_len((const unsigned char *)s + i);
+
+		if (n == 0) {
+			copy[i++] = '?';
+			continue;
+		}
+		memcpy(copy + i, s + i, n);
+		i += n;
+	}
+	copy[len] = '\0';
+	j = json_string(copy);
+	free(copy);
+	return j;
+}
 
 json_t *report_fact_json(const struct snapshot *s, enum fact_id id)
 {
@@ -9,7 +74,7 @@ json_t *report_fact_json(const struct snapshot *s, enum fact_id id)
 	if (!f->present)
 		return json_null();
 	if (!f->valid)
-		return json_string(f->text);
+		return text_json(f->text);
 	switch (snapshot_fact_desc(id)->kind) {
 	case FACT_KIND_INT:
 		return json_integer(f->num);
@@ -20,7 +85,7 @@ json_t *report_fact_json(const struct snapshot *s, enum fact_id id)
 	case FACT_KIND_TEXT:
 		break;
 	}
-	return json_string(f->text);
+	return text_json(f->text);
 }
 
 static json_t *facts_json(const struct snapshot *s)
@@ -40,9 +105,9 @@ static json_t *checks_json(const struct health_view *v, const struct timespec *n
 
 	verdict_checks(&v->snap, v->admin, &v->policy, now, checks);
 	for (int i = 0; a && i < CHECK_COUNT; i++)
-		json_array_append_new(a, json_pack("{s:s, s:b, s:s}", "name",
+		json_array_append_new(a, json_pack("{s:s, s:b, s:o}", "name",
 						   verdict_check_name(checks[i].id), "ok",
-						   checks[i].ok, "detail", checks[i].reason));
+						   checks[i].ok, "detail", text_json(checks[i].reason)));
 	return a;
 }
 
@@ -65,13 +130,13 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 	const struct verdict_policy *p = &v->policy;
 
 	return json_pack(
-		"{s:{s:i, s:b, s:s, s:s?}, s:o, s:{s:s, s:s?, s:i, s:I, s:f}, s:o,"
-		" s:{s:s, s:b, s:i, s:i, s:i, s:i}, s:{s:s, s:s?}}",
-		"ready", "code", verdict.code, "ok", verdict.code == 200, "reason", verdict.reason,
+		"{s:{s:i, s:b, s:o, s:s?}, s:o, s:{s:s, s:o?, s:i, s:I, s:f}, s:o,"
+		" s:{s:s, s:b, s:i, s:i, s:i, s:i}, s:{s:s, s:o?}}",
+		"ready", "code", verdict.code, "ok", verdict.code == 200, "reason", text_json(verdict.reason),
 		"failed_check", verdict.failed == CHECK_COUNT ? NULL : verdict_check_name(verdict.failed),
 		"checks", checks_json(v, now),
 		"mysqld", "outcome", outcome_name(v->snap.outcome),
-		"error", v->snap.outcome == SNAP_UNREACHABLE ? v->snap.error : NULL,
+		"error", v->snap.outcome == SNAP_UNREACHABLE ? text_json(v->snap.error) : NULL,
 		"error_code", (int)v->snap.error_code,
 		"snapshot_age_ms", v->snap.outcome == SNAP_NONE ? (json_int_t)-1
 								  : (json_int_t)snapshot_age_ms(&v->snap, now),
@@ -81,5 +146,5 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 		"min_cluster_size", (int)p->min_cluster_size, "max_recv_queue", (int)p->max_recv_queue,
 		"stale_after_ms", (int)p->stale_after_ms, "drain_code", p->drain_code,
 		"admin", "state", admin_state_name(v->admin), "reason",
-		v->admin_why[0] ? v->admin_why : NULL);
+		v->admin_why[0] ? text_json(v->admin_why) : NULL);
 }
