@@ -78,6 +78,8 @@ integration: clustercheckd
 ASAN_DIR := build-asan
 # halt_on_error: the first report fails the run; detect_leaks: LSan at exit.
 export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+# Leaks inside system libraries only, each with its reason.
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0
 ASAN_UNIT_OPTIONS := detect_leaks=1:abort_on_error=0:strict_string_checks=1
 VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
             --error-exitcode=1
