@@ -159,19 +159,21 @@ fuzz: fuzz-build
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=8192 -print_final_stats=1 \
 		    -artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n fuzz/corpus/$$n \
 		    >$(FUZZ_DIR)/fuzz-$$n.log 2>&1 || { tail -n 60 $(FUZZ_DIR)/fuzz-$$n.log >&2; exit 1; }; \
-		grep -E '^(#[0-9]+ +DONE|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
-		    $(FUZZ_DIR)/fuzz-$$n.log; done
+		grep -E '^(Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
+		    $(FUZZ_DIR)/fuzz-$$n.log || true; done
 
 # Inside `make test`: every seed once, then a few seconds of mutation.
 fuzz-smoke:
 	@if ! command -v $(FUZZ_CC) >/dev/null; then \
 		echo "fuzz-smoke: $(FUZZ_CC) missing, skipped (apt-get install clang)" >&2; exit 0; fi; \
 	 $(MAKE) $(FUZZ_BIN) >/dev/null && \
-	 for f in $(FUZZ_BIN); do n=$${f#$(FUZZ_DIR)/fuzz_}; echo "== fuzz smoke $$n"; \
+	 for f in $(FUZZ_BIN); do n=$${f#$(FUZZ_DIR)/fuzz_}; \
+		rm -rf $(FUZZ_DIR)/smoke/$$n; mkdir -p $(FUZZ_DIR)/smoke/$$n; \
 		$$f -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=10 -max_len=8192 \
-		    -artifact_prefix=$(FUZZ_DIR)/$$n- fuzz/corpus/$$n >$(FUZZ_DIR)/smoke-$$n.log 2>&1 || \
+		    -artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/smoke/$$n fuzz/corpus/$$n \
+		    >$(FUZZ_DIR)/smoke-$$n.log 2>&1 || \
 		    { tail -n 40 $(FUZZ_DIR)/smoke-$$n.log >&2; exit 1; }; \
-		grep -E '^#[0-9]+ +DONE' $(FUZZ_DIR)/smoke-$$n.log; done
+		echo "== fuzz smoke $$n: $$(grep -E '^Done [0-9]+ runs' $(FUZZ_DIR)/smoke-$$n.log)"; done
 
 # ---- benchmarks -------------------------------------------------------------
 
