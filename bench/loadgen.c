@@ -2,12 +2,17 @@
  * check: connect, send the probe, read to EOF, close.
  *
  *   loadgen -p PORT [-c CONNS] [-d SECONDS] [-n CHECKS] [-r RATE] [-q REQUEST]
+ *   loadgen -p PORT -H CONNS [-d SECONDS]
  *
  * -c concurrent clients (threads), -d duration, -n stop after this many
  * checks (whichever comes first), -r total checks per second (0 = as fast
  * as possible, closed loop). With -r the schedule is open-loop and each
  * latency is measured from the moment the check was due, so a stalled
  * server shows up as latency instead of silently lowering the rate.
+ *
+ * -H is slowloris: open CONNS connections, send the start of a request and
+ * then one more header line per connection every second, never finishing,
+ * for -d seconds; then close them all. Reports how many the server dropped.
  *
  * Prints one line of key=value pairs (for scripts) on stdout. Only ever
  * connects to 127.0.0.1. */
@@ -17,6 +22,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -48,6 +54,15 @@ static uint64_t max_checks = 0;
 static struct timespec t_start;
 static uint64_t issued;              /* closed loop: checks handed out */
 static pthread_mutex_t issued_lock = PTHREAD_MUTEX_INITIALIZER;
+/* SIGINT/SIGTERM end a run early and still print what was measured, so a
+ * test can run load "until done" and read the tally. */
+static volatile sig_atomic_t stop_now;
+
+static void on_stop(int sig)
+{
+	(void)sig;
+	stop_now = 1;
+}
 
 static double now_s(void)
 {
@@ -174,15 +189,17 @@ static void *run(void *arg)
 		double period = (double)conns / rate;
 		for (uint64_t k = 0;; k++) {
 			double due = ((double)k + (double)w->index / conns) * period;
-			if (due >= duration || !take_ticket())
+			if (due >= duration || stop_now || !take_ticket())
 				break;
 			sleep_until(due);
+			if (stop_now)
+				break;
 			if (now_s() - due > 0.001)
 				w->late++;
 			record(w, due, check(w));
 		}
 	} else {
-		while (now_s() < duration && take_ticket()) {
+		while (now_s() < duration && !stop_now && take_ticket()) {
 			double t = now_s();
 			record(w, t, check(w));
 		}
@@ -202,21 +219,65 @@ static uint64_t percentile(const uint64_t *hist, uint64_t total, double p)
 	return HIST_US;
 }
 
+static int hold(int n)
+{
+	int *fds = calloc((size_t)n, sizeof *fds), opened = 0, dropped = 0, refused = 0;
+	static const char start[] = "GET / HTTP/1.1\r\nHost: x\r\n";
+	static const char more[] = "X-Slow: 1\r\n";
+
+	if (!fds)
+		return 1;
+	for (int i = 0; i < n; i++) {
+		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&target, sizeof target) != 0 ||
+		    send(fds[i], start, sizeof start - 1, MSG_NOSIGNAL) < 0) {
+			if (fds[i] >= 0)
+				close(fds[i]);
+			fds[i] = -1;
+			refused++;
+			continue;
+		}
+		opened++;
+	}
+	fprintf(stderr, "loadgen: holding %d connections\n", opened);
+	for (double next = 1; next < duration && !stop_now; next += 1) {
+		sleep_until(next);
+		for (int i = 0; i < n; i++) {
+			if (fds[i] < 0)
+				continue;
+			if (send(fds[i], more, sizeof more - 1, MSG_NOSIGNAL | MSG_DONTWAIT) < 0) {
+				close(fds[i]);
+				fds[i] = -1;
+				dropped++;
+			}
+		}
+	}
+	if (!stop_now)
+		sleep_until(duration);
+	for (int i = 0; i < n; i++)
+		if (fds[i] >= 0)
+			close(fds[i]);
+	printf("opened=%d refused=%d dropped=%d seconds=%.3f\n", opened, refused, dropped, now_s());
+	free(fds);
+	return 0;
+}
+
 static void usage(void)
 {
-	fprintf(stderr, "usage: loadgen -p PORT [-c CONNS] [-d SECONDS] [-n CHECKS] [-r RATE] [-q REQUEST]\n");
+	fprintf(stderr, "usage: loadgen -p PORT [-c CONNS] [-d SECONDS] [-n CHECKS] [-r RATE] [-q REQUEST]\n"
+			"       loadgen -p PORT -H CONNS [-d SECONDS]\n");
 	exit(2);
 }
 
 int main(int argc, char **argv)
 {
-	int opt, port = 0;
+	int opt, port = 0, slow = 0;
 	struct worker *w;
 	uint64_t *hist, ok = 0, errors = 0, late = 0, codes[6] = {0}, max_us = 0;
 	const char *first_error = "";
 	double elapsed;
 
-	while ((opt = getopt(argc, argv, "p:c:d:n:r:q:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:c:d:n:r:q:H:")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'c': conns = atoi(optarg); break;
@@ -224,6 +285,7 @@ int main(int argc, char **argv)
 		case 'n': max_checks = strtoull(optarg, NULL, 10); break;
 		case 'r': rate = atof(optarg); break;
 		case 'q': request = optarg; break;
+		case 'H': slow = atoi(optarg); break;
 		default: usage();
 		}
 	}
@@ -233,6 +295,12 @@ int main(int argc, char **argv)
 	target.sin_family = AF_INET;
 	target.sin_port = htons((uint16_t)port);
 	target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	struct sigaction sa = {.sa_handler = on_stop};
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	if (slow > 0)
+		return hold(slow);
 
 	w = calloc((size_t)conns, sizeof *w);
 	hist = calloc(HIST_US, sizeof *hist);

@@ -7,8 +7,9 @@ set -euo pipefail
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
             libjansson-dev libcmocka-dev libsystemd-dev)
 # systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
-# used by the rsync SST script); socat: HAProxy stats socket and raw HTTP.
-test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat
+# used by the rsync SST script); socat: HAProxy stats socket and raw HTTP;
+# valgrind: the unit suite runs under it too.
+test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat valgrind
            procps iproute2 systemd)
 
 missing=()
