@@ -24,8 +24,12 @@ send() {
 	echo "$name: $((REPLY - t0)) ms, '${status:-<closed>}'" >&2
 	# http.timeout is 5 s; a hang would show up as the 10 s timeout
 	((REPLY - t0 < 7000)) || fail "$name: no answer or close within 7 s"
-	[[ -z $status || $status =~ ^HTTP/1\.[01]\ ($want)\  ]] ||
-		fail "$name: answered '$status', want ($want) or a clean close"
+	if [[ $want == 200 ]]; then
+		[[ $status =~ ^HTTP/1\.[01]\ 200\  ]] || fail "$name: answered '${status:-<closed>}', want 200"
+	else
+		[[ -z $status || $status =~ ^HTTP/1\.[01]\ ($want)\  ]] ||
+			fail "$name: answered '$status', want ($want) or a clean close"
+	fi
 	pid_alive "$apid" || fail "$name: the agent died"
 }
 
@@ -48,6 +52,11 @@ for f in long-url big-header many-headers garbage http09 no-colon negative-lengt
 	send "$f" "$d/$f"
 done
 send nul-bytes "$d/nul-bytes" '200'
+
+# Large but legitimate: 4 KiB of headers still get the real answer (the
+# per-connection memory pool is 8 KiB, see src/http.c).
+{ printf 'GET / HTTP/1.1\r\nHost: x\r\nX-Large: '; head -c 4096 /dev/zero | tr '\0' c; printf '\r\n\r\n'; } >"$d/large-legal"
+send large-legal "$d/large-legal" 200
 
 expect_http "$port" 200 '^Galera node is synced\.' 2 "agent1 after bad input" >/dev/null
 [[ $(agent_pid 1) == "$apid" ]] || fail "agent1 was restarted"
