@@ -87,7 +87,7 @@ service cck_baseline
 	log_type = FILE $CCK_TMP/xinetd.log
 }
 EOF
-	xinetd -dontfork -f "$conf" -pidfile "$CCK_TMP/xinetd.pid" </dev/null >>"$CCK_TMP/xinetd.out" 2>&1 &
+	_spawn "$CCK_TMP/xinetd.out" xinetd -dontfork -f "$conf" -pidfile "$CCK_TMP/xinetd.pid"
 	XINETD_PID=$!
 	if ! wait_until 10 "the baseline to answer 200 on port $port" _answers_200 "$port"; then
 		tail -n 5 "$CCK_TMP/xinetd.out" "$CCK_TMP/xinetd.log" >&2 || true
