@@ -112,7 +112,7 @@ us_to_ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 
 # Status of one check, without forking (bash /dev/tcp), in $REPLY.
 probe_status() {
-	local port=$1 line
+	local port=$1 line fd
 	REPLY=000
 	exec {fd}<>"/dev/tcp/127.0.0.1/$port" 2>/dev/null || return 0
 	printf '%s' "$PROBE" >&"$fd"
@@ -227,7 +227,7 @@ say "mysqld's view: connections and queries during checks"
 idle0=$(counters); sleep "$BENCH_SECONDS"; idle1=$(counters)
 read -r ic0 iq0 <<<"$idle0"; read -r ic1 iq1 <<<"$idle1"
 idle_q=$((iq1 - iq0 - 1)); idle_c=$((ic1 - ic0 - 1))
-read -r a_lo_n a_lo_c a_lo_q <<<"$(mysqld_cost "$AGENT" 200 "$BENCH_SECONDS")"
+read -r _ a_lo_c a_lo_q <<<"$(mysqld_cost "$AGENT" 200 "$BENCH_SECONDS")"
 read -r a_hi_n a_hi_c a_hi_q <<<"$(mysqld_cost "$AGENT" 2000 "$BENCH_SECONDS")"
 read -r b_n b_c b_q <<<"$(mysqld_cost "$BASE" 50 "$BENCH_SECONDS")"
 per1k() { awk -v x="$1" -v n="$2" 'BEGIN { if (n > 0) printf "%.0f", x * 1000 / n; else print "?" }'; }

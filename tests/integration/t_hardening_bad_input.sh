@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Bad input: oversized requests, garbage bytes, HTTP/0.9, absurd headers,
 # a broken Content-Length. Each gets a 4xx (or 505 for an HTTP version the
 # agent does not speak) or a clean close, within the http timeout, never a

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Faults, 20 in a row on node3 under continuous checks: mysqld killed
 # (kill -9), hung (SIGSTOP, then SIGCONT) and restarted (SIGTERM, start).
 # Bounds: 503 within 1 s of a kill, within 3 s of a STOP (read timeout 1 s
@@ -26,6 +27,7 @@ mem0=$(rss_anon_kib "$apid")
 "$LOADGEN" -p "$port" -c 2 -r 50 -d 600 >"$CCK_LOGDIR/background.out" 2>&1 &
 bg=$!
 on_exit "kill -INT $bg 2>/dev/null; stop_pid $bg 5 loadgen"
+# shellcheck disable=SC2016 # expanded when the step runs
 on_exit 'node_alive 3 && pid_stopped "$(node_pid 3)" && kill -CONT "$(node_pid 3)"'
 
 recover() { # how: node3 is running again -> 200

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # max_connections exhausted by other clients: the agent keeps answering
 # correctly on its persistent connection. When that connection is killed
 # (KILL <id> from another session) it must reconnect, cannot, and says
@@ -12,6 +13,7 @@ expect_http "$port" 200 "$SYNCED" 5 "agent2 before" >/dev/null
 old_max=$(node_var "$node" max_connections)
 on_exit "node_sql $node 'SET GLOBAL max_connections=$old_max'"
 holders=()
+# shellcheck disable=SC2016 # expanded when the step runs
 on_exit 'for p in "${holders[@]}"; do stop_pid "$p" 5 holder; done'
 (umask 077; printf '[client]\nuser=%s\npassword=%s\nsocket=%s\n' "$CCK_DB_USER" "$CCK_DB_PASS" \
 	"${NODE_SOCK[node]}" >"$CCK_TMP/holder.cnf")

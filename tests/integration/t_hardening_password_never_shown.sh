@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # The MariaDB password never appears in ps, /proc/PID/cmdline,
 # /proc/PID/environ, the agent's log (debug level, and through a failing
 # login), or any HTTP answer; a config holding a password that group or
@@ -13,7 +14,6 @@ pw=$CCK_DB_PASS
 agent_start 2 --debug
 port=${AGENT_PORT[2]}
 apid=$(agent_pid 2)
-log=$CCK_LOGDIR/agent2.log
 expect_http "$port" 200 'synced' 5 "agent2" >/dev/null
 node_sql 2 "SET GLOBAL wsrep_desync=ON"
 expect_http "$port" 503 'desync' 5 "agent2 desynced" >/dev/null

@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # SIGHUP reload. A broken file keeps the running configuration and says why
 # (file:line and "keeping the running configuration" in the log); a good,
 # changed file is applied (read_only_ok = false turns a read-only node's

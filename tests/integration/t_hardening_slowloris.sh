@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Slowloris: 1,000 connections that each send a request one header line a
 # second and never finish it. Checks from another client are still answered
 # within 50 ms, the agent's memory stays bounded, and every held connection
