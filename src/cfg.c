@@ -896,6 +896,24 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 		complain_file(l, file, (unsigned)line, "%s", text);
 }
 
+/* The file name of an @include as libconfig 1.5 opens it: the bytes up to
+ * the next quote, no escapes, and ending at the first NUL byte, as a C
+ * string does (so "\0anything" names include_dir itself). */
+static bool include_name(const char *p, const char *end, char *out, size_t out_len)
+{
+	const char *quote = memchr(p, '"', (size_t)(end - p));
+	size_t n;
+
+	if (!quote)
+		return false;
+	n = strnlen(p, (size_t)(quote - p));
+	if (n >= out_len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
 /* libconfig 1.5's scanner calls exit(2) ("input in flex scanner failed")
  * when an @include names something it can open but not read as text: a
  * directory (`@include ""` or `@include "conf.d"`), and a device or FIFO
@@ -908,6 +926,7 @@ static void check_includes(struct loader *l, const char *path, const char *shown
 {
 	char *line = NULL;
 	size_t cap = 0;
+	ssize_t len;
 	FILE *fp;
 
 	if (depth > 10) /* libconfig's own nesting limit reports the rest */
@@ -915,8 +934,8 @@ static void check_includes(struct loader *l, const char *path, const char *shown
 	fp = fopen(path, "re");
 	if (!fp)
 		return;
-	for (unsigned n = 1; getline(&line, &cap, fp) >= 0; n++) {
-		const char *p = line + strspn(line, " \t"), *end;
+	for (unsigned n = 1; (len = getline(&line, &cap, fp)) >= 0; n++) {
+		const char *p = line + strspn(line, " \t");
 		char name[PATH_MAX], target[PATH_MAX * 2];
 		struct stat st;
 
@@ -926,10 +945,8 @@ static void check_includes(struct loader *l, const char *path, const char *shown
 		if (!strchr(" \t", *p))
 			continue;
 		p += strspn(p, " \t");
-		if (*p++ != '"' || !(end = strchr(p, '"')) || (size_t)(end - p) >= sizeof name)
+		if (*p++ != '"' || !include_name(p, line + len, name, sizeof name))
 			continue;
-		memcpy(name, p, (size_t)(end - p));
-		name[end - p] = '\0';
 		snprintf(target, sizeof target, "%s/%s", l->include_dir, name);
 		if (stat(target, &st) != 0)
 			continue;

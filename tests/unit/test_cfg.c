@@ -800,7 +800,21 @@ static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
 	snprintf(want, sizeof want, ":2: @include \"\": %s/incdir/ is not a regular file", tmpdir);
 	snprintf(want2, sizeof want2, ":3: @include \"conf.d\": %s/incdir/conf.d is not a regular file", tmpdir);
 	assert_messages(main_conf.s, (const char *const[]){want, want2, NULL});
+	snprintf(want2, sizeof want2, ":2: @include \"conf.d\": %s/incdir/conf.d is not a regular file", tmpdir);
 	assert_int_equal(c.log, LOG_TO_STDERR);
+
+	/* A NUL byte ends the name where libconfig's C strings end it. */
+	static const char nul[] = "@include \"\0conf.d\"\n";
+	struct path with_nul = in_tmpdir("incdir/nul.conf");
+	FILE *fp = fopen(with_nul.s, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(nul, 1, sizeof nul - 1, fp), sizeof nul - 1);
+	fclose(fp);
+	chmod(with_nul.s, 0600);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, with_nul.s, true), 1);
+	snprintf(want, sizeof want, ":1: @include \"\": %s/incdir/ is not a regular file", tmpdir);
+	assert_messages(with_nul.s, (const char *const[]){want, NULL});
 
 	struct path part = fixture("incdir/part.conf", 0600, "\n@include \"conf.d\"\n");
 	struct path nested = fixture("incdir/nested.conf", 0600, "@include \"part.conf\"\n");
