@@ -1,6 +1,15 @@
 /* Shared by the libFuzzer targets: a byte reader that turns the front of an
  * input into small choices (policy, admin state, ...), so one input drives
- * both the data and the knobs that decide how it is judged. */
+ * both the data and the knobs that decide how it is judged.
+ *
+ * Adding a target is one file, fuzz/fuzz_<name>.c, plus seeds in
+ * fuzz/corpus/<name>/; the Makefile links it with every module but main.c.
+ * A parser that takes a path (grastate.dat) is fed through a file in a
+ * private directory made once in LLVMFuzzerInitialize, as fuzz_cfg does; a
+ * parser of a line protocol (ctl socket, agent-check) is best fed the
+ * bytes directly, plus, like fuzz_http, once over a socketpair through the
+ * function that serves a real connection. State every answer must hold
+ * (one line, no credentials, the documented words only) as abort()s. */
 #ifndef CLUSTERCHECKD_FUZZ_COMMON_H
 #define CLUSTERCHECKD_FUZZ_COMMON_H
 
