@@ -14,6 +14,12 @@ static char dir[64], path[96];
 static const char secret[] = "s3cr3t-PW";
 static bool input_has_secret; /* then an echoed name may contain it */
 
+static void remove_scratch(void)
+{
+	unlink(path);
+	rmdir(dir);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -23,6 +29,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (!mkdtemp(dir))
 		abort();
 	snprintf(path, sizeof path, "%s/c.conf", dir);
+	atexit(remove_scratch);
 	return 0;
 }
 
