@@ -19,6 +19,15 @@ ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE 
              -DCLUSTERCHECKD_VERSION='"$(VERSION)"' -pthread -MMD -MP
 LDLIBS   += $(PKG_LIBS) -pthread
 
+# SAN=1: AddressSanitizer + UndefinedBehaviorSanitizer, for `make test`'s
+# sanitized flavour (build-asan/). Any UB report aborts: a sanitizer that
+# only prints is a sanitizer nobody reads.
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+ifeq ($(SAN),1)
+ALL_CFLAGS += $(SAN_FLAGS)
+LDFLAGS  += $(SAN_FLAGS)
+endif
+
 comma    := ,
 # Quiet by default, like redis: `make V=1` shows the full commands.
 ifneq ($(V),1)
@@ -35,11 +44,17 @@ LIB_OBJ  := $(filter-out $(B)/main.o,$(OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all test unit integration deps install clean demo bench fuzz check-werror
+.PHONY: all test unit integration deps install clean demo bench fuzz check-werror \
+        asan unit-asan unit-valgrind integration-asan fuzz-smoke fuzz-deps fuzz-build
 all: clustercheckd
 
 clustercheckd: $(OBJ)
 	$(Q_LD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
+
+# The same binary in a flavour directory (build-asan/clustercheckd), so the
+# plain ./clustercheckd and the sanitized one can sit side by side.
+$(B)/clustercheckd: $(OBJ)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
 
 $(B)/%.o: src/%.c | $(B)
 	$(Q_CC)$(CC) $(ALL_CFLAGS) -c -o $@ $<
@@ -71,9 +86,120 @@ integration: clustercheckd bench/cck_load
 demo: deps clustercheckd
 	@scripts/demo.sh
 
+# ---- sanitizers and valgrind ----------------------------------------------
+
+ASAN_DIR := build-asan
+# halt_on_error: the first report fails the run; detect_leaks: LSan at exit.
+export UBSAN_OPTIONS ?= halt_on_error=1:print_stacktrace=1
+# Leaks inside system libraries only, each with its reason.
+export LSAN_OPTIONS ?= suppressions=$(CURDIR)/tests/sanitizers/lsan.supp:print_suppressions=0
+ASAN_UNIT_OPTIONS := detect_leaks=1:abort_on_error=0:strict_string_checks=1
+VALGRIND := valgrind -q --leak-check=full --errors-for-leak-kinds=definite,indirect \
+            --error-exitcode=1
+
+asan:
+	$(MAKE) B=$(ASAN_DIR) SAN=1 OPT=-O1 $(ASAN_DIR)/clustercheckd \
+		$(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%)
+
+unit-asan: asan
+	@set -e; for t in $(UNIT_SRC:tests/unit/%.c=$(ASAN_DIR)/tests/%); do \
+		echo "== asan $$t"; ASAN_OPTIONS=$(ASAN_UNIT_OPTIONS) $$t; done
+
+unit-valgrind: $(UNIT_BIN)
+	@command -v valgrind >/dev/null || { echo "valgrind missing: apt-get install valgrind" >&2; exit 1; }
+	@set -e; for t in $(UNIT_BIN); do echo "== valgrind $$t"; $(VALGRIND) $$t; done
+
+# Every integration scenario drives the sanitized agent. Its reports go to
+# files (the agent's stderr is its log) and any report fails the suite,
+# even when every scenario passed: a use-after-free need not change an answer.
+ASAN_LOGS := $(CURDIR)/$(ASAN_DIR)/reports
+# A small quarantine keeps the agent's memory figures meaningful in the
+# scenarios that bound its growth.
+integration-asan: asan clustercheckd $(B)/loadgen
+	@rm -rf $(ASAN_LOGS); mkdir -p $(ASAN_LOGS)
+	@CCK_BIN=$(CURDIR)/$(ASAN_DIR)/clustercheckd CCK_PLAIN_BIN=$(CURDIR)/clustercheckd \
+	 LOADGEN=$(CURDIR)/$(B)/loadgen \
+	 ASAN_OPTIONS=detect_leaks=1:quarantine_size_mb=16:log_path=$(ASAN_LOGS)/asan \
+	 tests/integration/run.sh; rc=$$?; \
+	 if ls $(ASAN_LOGS)/asan.* >/dev/null 2>&1; then \
+		echo "sanitizer reports from the agent:" >&2; cat $(ASAN_LOGS)/asan.* >&2; exit 1; fi; \
+	 exit $$rc
+
 test: deps
 	$(MAKE) WERROR=1 clustercheckd unit
-	$(MAKE) WERROR=1 integration
+	$(MAKE) WERROR=1 unit-asan
+	$(MAKE) WERROR=1 unit-valgrind
+	$(MAKE) WERROR=1 fuzz-smoke
+	$(MAKE) WERROR=1 integration-asan
+
+# ---- fuzzing (clang + libFuzzer) ------------------------------------------
+#
+# One file per target: fuzz/fuzz_<name>.c defining LLVMFuzzerTestOneInput,
+# seeds in fuzz/corpus/<name>/. Nothing else to register: a new parser
+# (grastate.dat, ctl commands, ...) gets fuzzed by adding those two.
+
+FUZZ_CC   ?= clang
+FUZZ_DIR  := build-fuzz
+FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
+FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_DIR)/%)
+FUZZ_SECONDS ?= 60
+FUZZ_SMOKE_SECONDS ?= 5
+FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
+              -fno-omit-frame-pointer
+FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(FUZZ_FLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
+              -DCLUSTERCHECKD_VERSION='"$(VERSION)"' -pthread -MMD -MP
+FUZZ_OBJ  := $(filter-out $(FUZZ_DIR)/main.o,$(SRC:src/%.c=$(FUZZ_DIR)/%.o))
+
+$(FUZZ_DIR)/%.o: src/%.c | $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -c -o $@ $<
+$(FUZZ_DIR)/fuzz_%: fuzz/fuzz_%.c fuzz/fuzz_common.h $(FUZZ_OBJ) | $(FUZZ_DIR)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer -Ifuzz -o $@ $< $(FUZZ_OBJ) $(LDLIBS)
+$(FUZZ_DIR):
+	mkdir -p $@
+
+# clang is only needed here: install it as root, else say how and skip.
+fuzz-deps:
+	@command -v $(FUZZ_CC) >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then DEBIAN_FRONTEND=noninteractive apt-get install -y -q clang >&2; \
+	  else echo "fuzz: $(FUZZ_CC) missing; as root: apt-get install clang" >&2; exit 1; fi; }
+
+fuzz-build: fuzz-deps
+	$(MAKE) $(FUZZ_BIN)
+
+# Each target FUZZ_SECONDS (default 60) on a scratch copy of its corpus;
+# new inputs land in build-fuzz/corpus/<name> (copy the useful ones into
+# fuzz/corpus/<name> by hand). Crashes are written to build-fuzz/.
+fuzz: fuzz-build
+	@set -e; for f in $(FUZZ_BIN); do n=$${f#$(FUZZ_DIR)/fuzz_}; \
+		mkdir -p $(FUZZ_DIR)/corpus/$$n; echo "== fuzz $$n ($(FUZZ_SECONDS) s)"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -max_len=8192 -print_final_stats=1 \
+		    -artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/corpus/$$n fuzz/corpus/$$n \
+		    >$(FUZZ_DIR)/fuzz-$$n.log 2>&1 || { tail -n 60 $(FUZZ_DIR)/fuzz-$$n.log >&2; exit 1; }; \
+		grep -E '^(Done [0-9]+ runs|stat::(number_of_executed_units|average_exec_per_sec|new_units_added|peak_rss_mb))' \
+		    $(FUZZ_DIR)/fuzz-$$n.log || true; done
+
+# Inside `make test`: every seed once, then a few seconds of mutation.
+fuzz-smoke:
+	@if ! command -v $(FUZZ_CC) >/dev/null; then \
+		echo "fuzz-smoke: $(FUZZ_CC) missing, skipped (apt-get install clang)" >&2; exit 0; fi; \
+	 $(MAKE) $(FUZZ_BIN) >/dev/null && \
+	 for f in $(FUZZ_BIN); do n=$${f#$(FUZZ_DIR)/fuzz_}; \
+		rm -rf $(FUZZ_DIR)/smoke/$$n; mkdir -p $(FUZZ_DIR)/smoke/$$n; \
+		$$f -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=10 -max_len=8192 \
+		    -artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/smoke/$$n fuzz/corpus/$$n \
+		    >$(FUZZ_DIR)/smoke-$$n.log 2>&1 || \
+		    { tail -n 40 $(FUZZ_DIR)/smoke-$$n.log >&2; exit 1; }; \
+		echo "== fuzz smoke $$n: $$(grep -E '^Done [0-9]+ runs' $(FUZZ_DIR)/smoke-$$n.log)"; done
+
+# ---- benchmarks -------------------------------------------------------------
+
+$(B)/loadgen: bench/loadgen.c | $(B)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< -lm
+
+# Not tests: each bench/bench_*.sh prints a table against the baseline
+# measured in the same run. See README "Performance".
+bench: clustercheckd $(B)/loadgen
+	@set -e; for b in bench/bench_*.sh; do echo "== $$b"; LOADGEN=$(CURDIR)/$(B)/loadgen bash $$b; done
 
 install: clustercheckd
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clustercheckd
@@ -83,4 +209,4 @@ install: clustercheckd
 clean:
 	rm -rf build build-* clustercheckd bench/cck_load
 
--include $(OBJ:.o=.d) $(UNIT_BIN:=.d)
+-include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(wildcard $(FUZZ_DIR)/*.d)

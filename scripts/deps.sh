@@ -10,7 +10,8 @@ build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
 # used by the rsync SST script); socat: HAProxy stats socket and raw HTTP;
 # jq: checks /status; prometheus: its promtool checks /metrics (the package
 # is big, ~19 MB, but the only packaged promtool; its service is not started).
-test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat
+# valgrind: the unit suite runs under it too.
+test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat valgrind
            procps iproute2 systemd jq prometheus)
 
 missing=()

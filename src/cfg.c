@@ -944,11 +944,85 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 		complain_file(l, file, (unsigned)line, "%s", text);
 }
 
+/* The file name of an @include as libconfig 1.5 opens it: the bytes up to
+ * the next quote, no escapes, and ending at the first NUL byte, as a C
+ * string does (so "\0anything" names include_dir itself). */
+static bool include_name(const char *p, const char *end, char *out, size_t out_len)
+{
+	const char *quote = memchr(p, '"', (size_t)(end - p));
+	size_t n;
+
+	if (!quote)
+		return false;
+	n = strnlen(p, (size_t)(quote - p));
+	if (n >= out_len)
+		return false;
+	memcpy(out, p, n);
+	out[n] = '\0';
+	return true;
+}
+
+/* libconfig 1.5's scanner calls exit(2) ("input in flex scanner failed")
+ * when an @include names something it can open but not read as text: a
+ * directory (`@include ""` or `@include "conf.d"`), and a device or FIFO
+ * would hang or flood it. A typo in a reload must not stop the daemon, so
+ * every @include, nested ones too, is checked here first and only regular
+ * files (or missing ones, which libconfig reports itself) get through.
+ * libconfig resolves each name as include_dir + "/" + name, whatever file
+ * it appears in; so does this. */
+static void check_includes(struct loader *l, const char *path, const char *shown, int depth)
+{
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t len;
+	FILE *fp;
+
+	if (depth > 10) /* libconfig's own nesting limit reports the rest */
+		return;
+	fp = fopen(path, "re");
+	if (!fp)
+		return;
+	for (unsigned n = 1; (len = getline(&line, &cap, fp)) >= 0; n++) {
+		const char *p = line + strspn(line, " \t");
+		char name[PATH_MAX], target[PATH_MAX * 2];
+		struct stat st;
+
+		if (strncmp(p, "@include", 8) != 0)
+			continue;
+		p += 8;
+		if (!strchr(" \t", *p))
+			continue;
+		p += strspn(p, " \t");
+		if (*p++ != '"' || !include_name(p, line + len, name, sizeof name))
+			continue;
+		snprintf(target, sizeof target, "%s/%s", l->include_dir, name);
+		if (stat(target, &st) != 0)
+			continue;
+		if (!S_ISREG(st.st_mode)) {
+			complain_file(l, shown, n, "@include \"%s\": %s is not a regular file", name, target);
+			continue;
+		}
+		check_includes(l, target, target, depth + 1);
+	}
+	/* The line may also hold mysql.password. */
+	if (line)
+		explicit_bzero(line, cap);
+	free(line);
+	fclose(fp);
+}
+
 /* Parses into l->next and runs the checks that need the whole file. */
 static void load_file(struct loader *l, FILE *fp)
 {
 	config_t cf;
 
+	if (S_ISREG(l->main_stat.st_mode)) {
+		int before = l->errors;
+
+		check_includes(l, l->path, l->path, 0);
+		if (l->errors > before)
+			return;
+	}
 	config_init(&cf);
 	/* Relative @include follows the file, not the daemon's working
 	 * directory (which is / once daemonized). */

@@ -20,6 +20,15 @@
 
 #define ALLOWED_METHODS "GET, HEAD, OPTIONS"
 
+/* Per-connection memory pool (request line, headers, reply headers).
+ * MHD's default is 32 KiB, set up and touched for every connection; a
+ * health check's request is a few hundred bytes (HAProxy's send-state
+ * header is the largest seen), so 8 KiB leaves ample room, costs a
+ * quarter of the page faults per check (about +15-25% checks/s measured
+ * with bench/bench_daemon.sh) and a quarter of the memory 1,000 idle
+ * connections can pin. Larger requests get 431. */
+#define HTTP_CONNECTION_MEMORY 8192
+
 /* ---- the pure part: request -> reply ---------------------------------- */
 
 static void set_body(struct http_reply *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -369,6 +378,7 @@ static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned flags,
 		return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+					MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 					MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
 					MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 					(unsigned int)o->max_connections_per_ip,
@@ -378,6 +388,7 @@ static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned flags,
 	return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
+				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
 				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
 				(unsigned int)o->max_connections_per_ip,

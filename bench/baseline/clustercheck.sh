@@ -20,6 +20,8 @@ reply() { # status, body
 	exit "$3"
 }
 
+# With -N, -E prints each row as a separator line, the name and the value:
+# the two values are lines 3 and 6.
 WSREP_STATUS=($($MYSQL_CMDLINE -e "SHOW GLOBAL STATUS LIKE 'wsrep_local_state'; SHOW GLOBAL STATUS LIKE 'wsrep_cluster_status';" 2>/dev/null | sed -n -e '3p;6p'))
 if [[ "${WSREP_STATUS[1]}" == "Primary" && ( "${WSREP_STATUS[0]}" -eq 4 || ( "${WSREP_STATUS[0]}" -eq 2 && $AVAILABLE_WHEN_DONOR -eq 1 ) ) ]]; then
 	if [[ $AVAILABLE_WHEN_READONLY -eq 0 ]]; then

@@ -822,6 +822,49 @@ static void test_absolute_include_explained(void **state)
 	assert_messages(main_conf.s, (const char *const[]){want, NULL});
 }
 
+/* Found by fuzz_cfg: libconfig's scanner exit()s the whole process when an
+ * @include names a directory, so a typo in a SIGHUP reload stopped the
+ * daemon. It must be an ordinary error, nested includes included. */
+static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
+{
+	struct cfg c;
+	char want[MESSAGE_MAX], want2[MESSAGE_MAX];
+
+	(void)state;
+	assert_int_equal(mkdir(in_tmpdir("incdir").s, 0700), 0);
+	assert_int_equal(mkdir(in_tmpdir("incdir/conf.d").s, 0700), 0);
+	struct path main_conf = fixture("incdir/main.conf", 0600,
+					"log = \"syslog\";\n  @include \"\"\n@include \"conf.d\"\n");
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, main_conf.s, true), 2);
+	snprintf(want, sizeof want, ":2: @include \"\": %s/incdir/ is not a regular file", tmpdir);
+	snprintf(want2, sizeof want2, ":3: @include \"conf.d\": %s/incdir/conf.d is not a regular file", tmpdir);
+	assert_messages(main_conf.s, (const char *const[]){want, want2, NULL});
+	snprintf(want2, sizeof want2, ":2: @include \"conf.d\": %s/incdir/conf.d is not a regular file", tmpdir);
+	assert_int_equal(c.log, LOG_TO_STDERR);
+
+	/* A NUL byte ends the name where libconfig's C strings end it. */
+	static const char nul[] = "@include \"\0conf.d\"\n";
+	struct path with_nul = in_tmpdir("incdir/nul.conf");
+	FILE *fp = fopen(with_nul.s, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(nul, 1, sizeof nul - 1, fp), sizeof nul - 1);
+	fclose(fp);
+	chmod(with_nul.s, 0600);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, with_nul.s, true), 1);
+	snprintf(want, sizeof want, ":1: @include \"\": %s/incdir/ is not a regular file", tmpdir);
+	assert_messages(with_nul.s, (const char *const[]){want, NULL});
+
+	struct path part = fixture("incdir/part.conf", 0600, "\n@include \"conf.d\"\n");
+	struct path nested = fixture("incdir/nested.conf", 0600, "@include \"part.conf\"\n");
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, nested.s, true), 1);
+	snprintf(want, sizeof want, "%s:2: @include \"conf.d\": %s/incdir/conf.d is not a regular file",
+		 part.s, tmpdir);
+	assert_string_equal(seen.text[0], want);
+}
+
 /* ---- listen addresses ---- */
 
 struct listen_case {
@@ -983,6 +1026,7 @@ int main(void)
 		cmocka_unit_test(test_include_errors_name_the_included_file),
 		cmocka_unit_test(test_include_syntax_error_in_included_file),
 		cmocka_unit_test(test_absolute_include_explained),
+		cmocka_unit_test(test_include_of_a_directory_is_an_error_not_an_exit),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_parse_listen_host_buffer),
 		cmocka_unit_test(test_reference_conf),

@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "report.h"
@@ -76,11 +77,52 @@ static void test_unreachable_report_names_the_error(void **state)
 	json_decref(r);
 }
 
+/* Found by fuzz_snapshot: jansson refuses strings that are not UTF-8 and
+ * the whole report came back NULL. mysqld's text need not be UTF-8 (a
+ * localised error message, a value cut in the middle of a character). */
+static void test_text_that_is_not_utf8_is_shown_not_dropped(void **state)
+{
+	struct health_view v;
+	json_t *r;
+	char *text;
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	snapshot_init(&v.snap);
+	v.snap.outcome = SNAP_OK;
+	v.snap.taken = NOW;
+	put(&v.snap, "wsrep_on", "ON");
+	put(&v.snap, "wsrep_ready", "ON\xff\xfe");
+	put(&v.snap, "wsrep_cluster_status", "Prim\xc3"); /* a cut 2-byte character */
+	put(&v.snap, "wsrep_sst_method", "caf\xc3\xa9"); /* valid UTF-8 stays as it is */
+	verdict_policy_defaults(&v.policy);
+	r = report_json(&v, &NOW);
+	assert_non_null(r);
+	json_t *facts = json_object_get(r, "facts");
+	assert_string_equal(json_string_value(json_object_get(facts, "wsrep_ready")), "ON??");
+	assert_string_equal(json_string_value(json_object_get(facts, "wsrep_cluster_status")), "Prim?");
+	assert_string_equal(json_string_value(json_object_get(facts, "wsrep_sst_method")), "caf\xc3\xa9");
+	text = json_dumps(r, JSON_COMPACT);
+	assert_non_null(text);
+	free(text);
+	json_decref(r);
+
+	snapshot_init(&v.snap);
+	snapshot_set_unreachable(&v.snap, 1045, "Acc\xe8s refus\xe9 (1045)");
+	v.snap.taken = NOW;
+	r = report_json(&v, &NOW);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "mysqld"), "error")),
+			    "Acc?s refus? (1045)");
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_has_verdict_checks_facts_policy),
 		cmocka_unit_test(test_unreachable_report_names_the_error),
+		cmocka_unit_test(test_text_that_is_not_utf8_is_shown_not_dropped),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }
