@@ -115,7 +115,7 @@ unit-valgrind: $(UNIT_BIN)
 ASAN_LOGS := $(CURDIR)/$(ASAN_DIR)/reports
 # A small quarantine keeps the agent's memory figures meaningful in the
 # scenarios that bound its growth.
-integration-asan: asan clustercheckd $(B)/loadgen
+integration-asan: asan clustercheckd $(B)/loadgen bench/cck_load
 	@rm -rf $(ASAN_LOGS); mkdir -p $(ASAN_LOGS)
 	@CCK_BIN=$(CURDIR)/$(ASAN_DIR)/clustercheckd CCK_PLAIN_BIN=$(CURDIR)/clustercheckd \
 	 LOADGEN=$(CURDIR)/$(B)/loadgen \
