@@ -226,7 +226,7 @@ cck_init() {
 	if [[ -f $CCK_TMP/db_pass ]]; then
 		CCK_DB_USER=clustercheck
 		CCK_DB_PASS=$(<"$CCK_TMP/db_pass")
-		export CCK_DB_USER CCK_DB_PASS
+		export CCK_DB_USER  # the password stays unexported: agents must not inherit it
 	fi
 	local i
 	for i in 1 2 3; do NODE_PID[i]=$(node_pid "$i" 2>/dev/null || true); done
@@ -519,7 +519,7 @@ _cluster_create_monitor_user() {
 	(umask 077; echo "$pass" >"$CCK_TMP/db_pass")
 	CCK_DB_USER=clustercheck
 	CCK_DB_PASS=$pass
-	export CCK_DB_USER CCK_DB_PASS
+	export CCK_DB_USER  # the password stays unexported: agents must not inherit it
 }
 
 # Condition: all three nodes Synced, Primary, size 3.

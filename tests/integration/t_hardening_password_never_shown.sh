@@ -4,9 +4,8 @@
 # login), or any HTTP answer; a config holding a password that group or
 # others can read is refused.
 #
-# lib.sh exports CCK_DB_PASS for the scenarios; the agents it starts
-# inherit it, which a real deployment would not do. Unexported here so
-# that environ is a fair test of the agent itself.
+# lib.sh never exports CCK_DB_PASS, so the agents' environ is a fair test
+# of the agent itself; say so again here in case that ever changes.
 export -n CCK_DB_PASS
 pw=$CCK_DB_PASS
 [[ ${#pw} -ge 16 ]] || fail "test password too short to search for: '$pw'"
