@@ -972,28 +972,47 @@ static bool include_name(const char *p, const char *end, char *out, size_t out_l
  * it appears in; so does this. */
 static void check_includes(struct loader *l, const char *path, const char *shown, int depth)
 {
-	char *line = NULL;
-	size_t cap = 0;
-	ssize_t len;
-	FILE *fp;
+	char *text = NULL;
+	size_t len = 0;
+	unsigned n = 1;
+	FILE *fp, *mem;
+	char chunk[4096];
+	size_t got;
 
 	if (depth > 10) /* libconfig's own nesting limit reports the rest */
 		return;
 	fp = fopen(path, "re");
 	if (!fp)
 		return;
-	for (unsigned n = 1; (len = getline(&line, &cap, fp)) >= 0; n++) {
+	/* The whole file, not line by line: the scanner lets an @include's
+	 * string run on across newlines up to the next quote. */
+	mem = open_memstream(&text, &len);
+	if (!mem) {
+		fclose(fp);
+		return;
+	}
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
+		fwrite(chunk, 1, got, mem);
+	explicit_bzero(chunk, sizeof chunk);
+	fclose(fp);
+	if (fclose(mem) != 0) {
+		free(text);
+		return;
+	}
+	for (const char *line = text, *end = text + len; line < end; n++) {
+		const char *eol = memchr(line, '\n', (size_t)(end - line));
 		const char *p = line + strspn(line, " \t");
 		char name[PATH_MAX], target[PATH_MAX * 2];
 		struct stat st;
 
-		if (strncmp(p, "@include", 8) != 0)
+		line = eol ? eol + 1 : end;
+		if ((size_t)(end - p) < 9 || strncmp(p, "@include", 8) != 0)
 			continue;
 		p += 8;
-		if (!strchr(" \t", *p))
+		if (*p != ' ' && *p != '\t')
 			continue;
 		p += strspn(p, " \t");
-		if (*p++ != '"' || !include_name(p, line + len, name, sizeof name))
+		if (p >= end || *p++ != '"' || !include_name(p, end, name, sizeof name))
 			continue;
 		snprintf(target, sizeof target, "%s/%s", l->include_dir, name);
 		if (stat(target, &st) != 0)
@@ -1004,11 +1023,9 @@ static void check_includes(struct loader *l, const char *path, const char *shown
 		}
 		check_includes(l, target, target, depth + 1);
 	}
-	/* The line may also hold mysql.password. */
-	if (line)
-		explicit_bzero(line, cap);
-	free(line);
-	fclose(fp);
+	/* The file may also hold mysql.password. */
+	explicit_bzero(text, len);
+	free(text);
 }
 
 /* Parses into l->next and runs the checks that need the whole file. */

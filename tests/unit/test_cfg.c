@@ -856,6 +856,20 @@ static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
 	snprintf(want, sizeof want, ":1: @include \"\": %s/incdir/ is not a regular file", tmpdir);
 	assert_messages(with_nul.s, (const char *const[]){want, NULL});
 
+	/* Found by fuzz_cfg too: the scanner's include string runs on across
+	 * newlines to the next quote, so the guard must read past the line. */
+	static const char split[] = "log = \"syslog\";\n@include \"\0x\ny\"\n";
+	struct path split_path = in_tmpdir("incdir/split.conf");
+	fp = fopen(split_path.s, "w");
+	assert_non_null(fp);
+	assert_int_equal(fwrite(split, 1, sizeof split - 1, fp), sizeof split - 1);
+	fclose(fp);
+	chmod(split_path.s, 0600);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, split_path.s, true), 1);
+	snprintf(want, sizeof want, ":2: @include \"\": %s/incdir/ is not a regular file", tmpdir);
+	assert_messages(split_path.s, (const char *const[]){want, NULL});
+
 	struct path part = fixture("incdir/part.conf", 0600, "\n@include \"conf.d\"\n");
 	struct path nested = fixture("incdir/nested.conf", 0600, "@include \"part.conf\"\n");
 	cfg_defaults(&c);
