@@ -143,7 +143,11 @@ FUZZ_DIR  := build-fuzz
 FUZZ_SRC  := $(wildcard fuzz/fuzz_*.c)
 FUZZ_BIN  := $(FUZZ_SRC:fuzz/%.c=$(FUZZ_DIR)/%)
 FUZZ_SECONDS ?= 60
-FUZZ_SMOKE_SECONDS ?= 5
+# The smoke inside `make test` must give the same answer on every run: a
+# fixed seed and a fixed number of mutations, bounded in time as well.
+# Open-ended search is `make fuzz`.
+FUZZ_SMOKE_RUNS ?= 3000
+FUZZ_SMOKE_SECONDS ?= 20
 FUZZ_FLAGS := -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined \
               -fno-omit-frame-pointer
 FUZZ_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(FUZZ_FLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
@@ -185,7 +189,7 @@ fuzz-smoke:
 	 $(MAKE) $(FUZZ_BIN) >/dev/null && \
 	 for f in $(FUZZ_BIN); do n=$${f#$(FUZZ_DIR)/fuzz_}; \
 		rm -rf $(FUZZ_DIR)/smoke/$$n; mkdir -p $(FUZZ_DIR)/smoke/$$n; \
-		$$f -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=10 -max_len=8192 \
+		$$f -seed=1 -runs=$(FUZZ_SMOKE_RUNS) -max_total_time=$(FUZZ_SMOKE_SECONDS) -timeout=10 -max_len=8192 \
 		    -artifact_prefix=$(FUZZ_DIR)/$$n- $(FUZZ_DIR)/smoke/$$n fuzz/corpus/$$n \
 		    >$(FUZZ_DIR)/smoke-$$n.log 2>&1 || \
 		    { tail -n 40 $(FUZZ_DIR)/smoke-$$n.log >&2; exit 1; }; \
