@@ -9,6 +9,7 @@
 #include "http.h"
 #include "log.h"
 #include "poller.h"
+#include "sdnotify.h"
 
 static void publish(void *ctx, const struct snapshot *snap)
 {
@@ -79,7 +80,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	}
 	ho = (struct http_opts){
 		.listen = c->listen,
-		.listen_fd = -1,
+		.listen_fd = sdnotify_listen_fd(err, sizeof err),
 		.timeout_s = c->http_timeout_s,
 		.max_connections = c->http_max_connections,
 		.max_connections_per_ip = c->http_max_connections_per_ip,
@@ -87,7 +88,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		.view = view,
 		.view_ctx = h,
 	};
-	srv = http_start(&ho, err, sizeof err);
+	srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
 	if (!srv) {
 		log_warnx("%s", err);
 		poller_stop(p);
@@ -95,23 +96,27 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		return 1;
 	}
 	log_info("clustercheckd %s answering on %s (port %u), mysqld at %s%s", CLUSTERCHECKD_VERSION,
-		 c->listen, http_port(srv), c->mysql.host[0] ? "tcp " : "socket ",
-		 c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
+		 ho.listen_fd >= 0 ? "the socket from systemd" : c->listen, http_port(srv),
+		 c->mysql.host[0] ? "tcp " : "socket ", c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
+	sdnotify_ready("listening; waiting for the first answer from mysqld");
 
 	for (;;) {
 		/* The tick notices a snapshot going stale when the poller is
 		 * stuck and publishes nothing. */
 		struct timespec tick = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000}, now;
+		struct verdict v;
 		int sig = sigtimedwait(&sigs, NULL, &tick);
 
 		if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: stopping", sig);
+			sdnotify_stopping(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		}
 		if (sig == SIGHUP)
 			reload(c, o, h, p);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		health_tick(h, &now);
+		v = health_tick(h, &now);
+		sdnotify_tick(&v, &now);
 	}
 	http_stop(srv);
 	poller_stop(p);

@@ -17,6 +17,7 @@
 #include "log.h"
 #include "probe.h"
 #include "report.h"
+#include "sdnotify.h"
 
 static void view_init(const struct cfg *c, const struct oneshot_intent *in, struct health_view *out)
 {
@@ -57,28 +58,41 @@ int oneshot_probe(const struct cfg *c, const struct oneshot_intent *in, struct h
 	return rc;
 }
 
-int oneshot_take_connection(void)
+static bool is_connected_stream(int fd)
 {
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof peer;
-	int type = 0, null_fd, fd;
+	int type = 0;
 	socklen_t type_len = sizeof type;
 
-	if (getsockopt(0, SOL_SOCKET, SO_TYPE, &type, &type_len) == -1)
-		return -1;
-	if (type != SOCK_STREAM || getpeername(0, (struct sockaddr *)&peer, &len) == -1) {
-		errno = ENOTCONN;
-		return -1;
+	return getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &type_len) == 0 && type == SOCK_STREAM &&
+	       getpeername(fd, (struct sockaddr *)&peer, &len) == 0;
+}
+
+int oneshot_take_connection(void)
+{
+	int from = 0, null_fd, fd;
+
+	if (!is_connected_stream(0)) {
+		/* systemd Accept=yes without StandardInput=socket passes the
+		 * connection as fd 3 instead. */
+		from = sdnotify_connection_fd();
+		if (from < 0 || !is_connected_stream(from)) {
+			errno = ENOTCONN;
+			return -1;
+		}
 	}
 	null_fd = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null_fd == -1)
 		return -1;
 	/* Above 2, so that the dup2s below cannot land on it. */
-	fd = fcntl(0, F_DUPFD_CLOEXEC, 3);
+	fd = fcntl(from, F_DUPFD_CLOEXEC, 3);
 	if (fd == -1) {
 		close(null_fd);
 		return -1;
 	}
+	if (from > 2)
+		close(from);
 	for (int i = 0; i <= 2; i++)
 		if (i != null_fd)
 			dup2(null_fd, i);
