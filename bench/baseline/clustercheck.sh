@@ -20,7 +20,9 @@ reply() { # status, body
 	exit "$3"
 }
 
-WSREP_STATUS=($($MYSQL_CMDLINE -e "SHOW GLOBAL STATUS LIKE 'wsrep_local_state'; SHOW GLOBAL STATUS LIKE 'wsrep_cluster_status';" 2>/dev/null | sed -n -e '2p;5p'))
+# -nNE prints, per statement, a row marker, the name, then the value:
+# the values are lines 3 and 6.
+WSREP_STATUS=($($MYSQL_CMDLINE -e "SHOW GLOBAL STATUS LIKE 'wsrep_local_state'; SHOW GLOBAL STATUS LIKE 'wsrep_cluster_status';" 2>/dev/null | sed -n -e '3p;6p'))
 if [[ "${WSREP_STATUS[1]}" == "Primary" && ( "${WSREP_STATUS[0]}" -eq 4 || ( "${WSREP_STATUS[0]}" -eq 2 && $AVAILABLE_WHEN_DONOR -eq 1 ) ) ]]; then
 	if [[ $AVAILABLE_WHEN_READONLY -eq 0 ]]; then
 		READ_ONLY=$($MYSQL_CMDLINE -e "SHOW GLOBAL VARIABLES LIKE 'read_only';" 2>/dev/null | tail -1)
