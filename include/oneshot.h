@@ -21,6 +21,7 @@ struct oneshot_intent {
 	enum admin_state admin;     /* ADMIN_MAINT: answer without probing */
 	const char *admin_why;
 	const char *disabled_file;  /* exists at answer time -> ADMIN_MAINT; NULL = none */
+	const char *no_probe_why;   /* set: do not ask mysqld, answer 503 saying this */
 };
 
 /* One connection, one round trip, then disconnect. Returns 0 when mysqld

@@ -45,6 +45,11 @@ int oneshot_probe(const struct cfg *c, const struct oneshot_intent *in, struct h
 	 * at all, as clustercheck does with its disabled file. */
 	if (out->admin == ADMIN_MAINT)
 		return 0;
+	if (in && in->no_probe_why) {
+		snapshot_set_unreachable(&out->snap, 0, in->no_probe_why);
+		clock_gettime(CLOCK_MONOTONIC, &out->snap.taken);
+		return -1;
+	}
 	p = probe_new(&c->mysql);
 	if (!p) {
 		snapshot_set_unreachable(&out->snap, 0, "out of memory");
@@ -257,8 +262,7 @@ int oneshot_inetd_main(int argc, char **argv)
 		 * reason, not a connection that closes on it. */
 		log_warnx("--inetd: arguments or configuration not usable; answering 503");
 		cfg_defaults(&c);
-		in.admin = ADMIN_MAINT;
-		in.admin_why = "clustercheckd configuration not usable (see its log)";
+		in.no_probe_why = "not asked: the clustercheckd configuration is not usable (see its log)";
 	}
 	if (c.log == LOG_TO_STDERR)
 		c.log = LOG_TO_SYSLOG;
