@@ -1,0 +1,58 @@
+#!/usr/bin/env bash
+# Install what clustercheckd needs to build and to run its tests, on Debian 12.
+# Quiet when everything is there. As root: apt-get update + install the missing
+# packages. Not root: print the exact command and exit 1.
+set -euo pipefail
+
+build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
+            libjansson-dev libcmocka-dev libsystemd-dev)
+# systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
+# used by the rsync SST script); socat: HAProxy stats socket and raw HTTP.
+test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat
+           procps iproute2 systemd)
+
+missing=()
+for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
+	[[ $st == installed ]] || missing+=("$p")
+done
+((${#missing[@]} == 0)) && exit 0
+
+install_cmd=(apt-get install -y --no-install-recommends "${missing[@]}")
+if ((EUID != 0)); then
+	echo "deps.sh: missing packages: ${missing[*]}" >&2
+	echo "deps.sh: run as root:" >&2
+	echo "  apt-get update && DEBIAN_FRONTEND=noninteractive ${install_cmd[*]}" >&2
+	exit 1
+fi
+
+echo "deps.sh: installing: ${missing[*]}" >&2
+# The packages' maintainer scripts would start system mariadb, haproxy and
+# xinetd. The tests run private instances on their own ports and sockets and
+# need none of them, so forbid service starts for the duration of the install
+# (policy-rc.d exit 101 = "action forbidden"; honoured by invoke-rc.d and
+# deb-systemd-invoke). An existing policy-rc.d is left as it is.
+policy=/usr/sbin/policy-rc.d
+made_policy=0
+if [[ ! -e $policy ]]; then
+	printf '#!/bin/sh\n# temporary, from clustercheckd scripts/deps.sh\nexit 101\n' >"$policy"
+	chmod 755 "$policy"
+	made_policy=1
+	trap 'rm -f "$policy"' EXIT
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -q >&2
+apt-get -q -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold \
+	"${install_cmd[@]:1}" >&2
+
+still=()
+for p in "${missing[@]}"; do
+	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
+	[[ $st == installed ]] || still+=("$p")
+done
+if ((${#still[@]})); then
+	echo "deps.sh: still missing after install: ${still[*]}" >&2
+	exit 1
+fi
+((made_policy)) && echo "deps.sh: system services of the new packages were not started (policy-rc.d)" >&2
+exit 0

@@ -1,0 +1,910 @@
+# shellcheck shell=bash
+# Integration-test library for clustercheckd: a private 3-node MariaDB Galera
+# cluster on 127.0.0.1, clustercheckd agents in front of it, HAProxy, and
+# helpers to wait for conditions without fixed sleeps.
+#
+# Sourced by tests/integration/run.sh (and scripts/cluster.sh). Everything
+# lives in $CCK_TMP (mktemp -d); every process is recorded in a pid file there
+# and stopped by that pid (TERM, deadline, KILL), never by name.
+#
+# Written to work both under `set -e` (scenarios run with set -Eeuo pipefail)
+# and without it: helpers report problems on stderr and return non-zero.
+
+CCK_REPO=${CCK_REPO:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+CCK_BIN=${CCK_BIN:-$CCK_REPO/clustercheckd}
+GALERA_PROVIDER=${GALERA_PROVIDER:-/usr/lib/galera/libgalera_smm.so}
+MARIADBD=${MARIADBD:-$(command -v mariadbd || echo /usr/sbin/mariadbd)}
+# SQL statements issued by the harness never wait forever (a node may be
+# SIGSTOPped); raise it for bulk loads.
+NODE_SQL_TIMEOUT=${NODE_SQL_TIMEOUT:-30}
+
+declare -ga NODE_SOCK NODE_PORT NODE_PID NODE_GPORT AGENT_PID AGENT_PORT
+CCK_WAIT_GIVE_UP=99 # a wait_until condition returns this to stop waiting at once
+
+# ---------------------------------------------------------------- basics
+
+cck_log() { printf '[%s] %s\n' "$(date +%H:%M:%S.%3N)" "$*" >&2; }
+
+# Milliseconds since the epoch, in $REPLY (no subshell).
+now_ms() {
+	local t=${EPOCHREALTIME//[.,]/}
+	REPLY=$((10#$t / 1000))
+}
+
+# "1.5" -> 1500, in $REPLY.
+secs_to_ms() {
+	local s=$1 int frac
+	int=${s%%.*}
+	frac=0
+	[[ $s == *.* ]] && frac=${s#*.}
+	frac=${frac}000
+	REPLY=$((10#${int:-0} * 1000 + 10#${frac:0:3}))
+}
+
+# wait_until TIMEOUT_S DESCRIPTION COMMAND...
+# Runs COMMAND every 0.1 s until it succeeds or TIMEOUT_S passes. COMMAND's
+# output is what "it last saw" in the failure message. A COMMAND that returns
+# $CCK_WAIT_GIVE_UP (99) ends the wait at once (e.g. the process died).
+wait_until() {
+	local timeout=$1 desc=$2 out rc deadline
+	shift 2
+	secs_to_ms "$timeout"
+	deadline=$REPLY
+	now_ms
+	deadline=$((deadline + REPLY))
+	while :; do
+		if out=$("$@" 2>&1); then
+			return 0
+		else
+			rc=$?
+		fi
+		if ((rc == CCK_WAIT_GIVE_UP)); then
+			echo "gave up waiting for $desc: ${out:-<no output>}" >&2
+			return 1
+		fi
+		now_ms
+		if ((REPLY >= deadline)); then
+			echo "timed out after ${timeout}s waiting for $desc; last saw: ${out:-<no output>} (exit $rc)" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# True if PID is a live process (a zombie counts as gone).
+pid_alive() {
+	local pid=$1 st
+	[[ $pid =~ ^[0-9]+$ ]] || return 1
+	[[ -r /proc/$pid/stat ]] || return 1
+	st=$(cut -d' ' -f3 "/proc/$pid/stat" 2>/dev/null) || return 1
+	[[ -n $st && $st != Z && $st != X ]]
+}
+
+# True if PID is stopped (SIGSTOP).
+pid_stopped() {
+	local st
+	st=$(cut -d' ' -f3 "/proc/$1/stat" 2>/dev/null) || return 1
+	[[ $st == T ]]
+}
+
+_pid_gone() {
+	if pid_alive "$1"; then
+		echo "pid $1 still running ($(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | cut -c1-80))"
+		return 1
+	fi
+}
+
+# stop_pid PID [TIMEOUT_S=20] [NAME]: TERM, wait until gone, then KILL.
+stop_pid() {
+	local pid=$1 timeout=${2:-20} name=${3:-pid $1}
+	pid_alive "$pid" || return 0
+	pid_stopped "$pid" && kill -CONT "$pid" 2>/dev/null
+	kill -TERM "$pid" 2>/dev/null || true
+	if ! wait_until "$timeout" "$name to exit after SIGTERM" _pid_gone "$pid" 2>/dev/null; then
+		cck_log "$name (pid $pid) ignored SIGTERM for ${timeout}s, sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait_until 10 "$name to exit after SIGKILL" _pid_gone "$pid" || return 1
+	fi
+	return 0
+}
+
+# Stop the process whose pid is in FILE, if any; remove FILE.
+stop_pidfile() {
+	local f=$1 timeout=${2:-20} pid
+	[[ -f $f ]] || return 0
+	pid=$(<"$f")
+	stop_pid "$pid" "$timeout" "$(basename "$f" .pid)"
+	local rc=$?
+	rm -f "$f"
+	return $rc
+}
+
+# ---------------------------------------------------------------- ports
+
+# Port layout, from a random base B below the ephemeral range:
+#   B+0..2   mysqld client ports of node1..3          NODE_PORT[i]
+#   B+10..18 Galera: node i uses G=B+10+3(i-1) (gcomm), G+1 (IST), G+2 (SST)
+#   B+21..29 agents 1..9                               AGENT_PORT[a]
+#   B+30     HAProxy frontend                          HAPROXY_PORT
+#   B+31..39 spare, for scenarios (cck_spare_port N)
+CCK_PORT_SPAN=40
+
+_ports_in_use() {
+	# every local TCP/UDP port in any state, one per line
+	ss -Htanu 2>/dev/null | awk '{ n = split($5, a, ":"); print a[n] }' | sort -un
+}
+
+cck_pick_ports() {
+	local lo hi base try used p ok
+	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
+	# stay below the ephemeral range so that no outgoing connection can grab
+	# one of our ports between the check and the bind
+	hi=$((lo - CCK_PORT_SPAN - 1))
+	((hi > 12000)) || hi=30000
+	for try in $(seq 1 50); do
+		base=$((10000 + (RANDOM * 32768 + RANDOM) % (hi - 10000)))
+		base=$((base - base % 10))
+		used=$(_ports_in_use)
+		ok=1
+		for ((p = base; p < base + CCK_PORT_SPAN; p++)); do
+			if grep -qx "$p" <<<"$used"; then
+				ok=0
+				break
+			fi
+		done
+		if ((ok)); then
+			CCK_PORT_BASE=$base
+			export CCK_PORT_BASE
+			return 0
+		fi
+	done
+	echo "cck_pick_ports: no free block of $CCK_PORT_SPAN ports found" >&2
+	return 1
+}
+
+_cck_set_ports() {
+	local i a b=$CCK_PORT_BASE
+	for i in 1 2 3; do
+		NODE_PORT[i]=$((b + i - 1))
+		NODE_GPORT[i]=$((b + 10 + 3 * (i - 1)))
+		NODE_SOCK[i]=$CCK_TMP/node$i/mysqld.sock
+	done
+	for a in 1 2 3 4 5 6 7 8 9; do AGENT_PORT[a]=$((b + 20 + a)); done
+	HAPROXY_PORT=$((b + 30))
+	export HAPROXY_PORT
+}
+
+cck_spare_port() { echo $((CCK_PORT_BASE + 30 + $1)); }
+
+# ---------------------------------------------------------------- tmp dir
+
+# Creates $CCK_TMP (or adopts an existing one) and the port layout.
+cck_init() {
+	if [[ -z ${CCK_TMP:-} ]]; then
+		# short path: unix socket paths must stay under 108 bytes
+		CCK_TMP=$(mktemp -d "${CCK_TMPDIR:-/tmp}/cck.XXXXXX") || return 1
+	fi
+	if [[ -f $CCK_TMP/port_base ]]; then
+		CCK_PORT_BASE=$(<"$CCK_TMP/port_base") || return 1
+	else
+		mkdir -p "$CCK_TMP" || return 1
+		CCK_TMP=$(cd "$CCK_TMP" && pwd)
+		if ((${#CCK_TMP} > 80)); then
+			echo "cck_init: $CCK_TMP is too long for unix socket paths (max 80 characters)" >&2
+			return 1
+		fi
+		# mysqld runs as the mysql user and must reach its node directory
+		chmod 711 "$CCK_TMP"
+		cck_pick_ports || return 1
+		echo "$CCK_PORT_BASE" >"$CCK_TMP/port_base"
+	fi
+	export CCK_TMP CCK_PORT_BASE
+	_cck_set_ports
+	if [[ -f $CCK_TMP/db_pass ]]; then
+		CCK_DB_USER=clustercheck
+		CCK_DB_PASS=$(<"$CCK_TMP/db_pass")
+		export CCK_DB_USER CCK_DB_PASS
+	fi
+	local i
+	for i in 1 2 3; do NODE_PID[i]=$(node_pid "$i" 2>/dev/null || true); done
+}
+
+# Stops everything recorded in $CCK_TMP (agents, haproxy, nodes), then
+# removes $CCK_TMP unless CCK_KEEP=1.
+cck_cleanup() {
+	[[ -n ${CCK_TMP:-} && -d $CCK_TMP ]] || return 0
+	if [[ ${CCK_KEEP:-0} == 1 ]]; then
+		cck_print_where
+		return 0
+	fi
+	agent_stop_all
+	haproxy_stop
+	cluster_stop
+	rm -rf "$CCK_TMP"
+}
+
+cck_print_where() {
+	{
+		echo "CCK_KEEP=1: cluster left running in $CCK_TMP"
+		local i
+		for i in 1 2 3; do
+			echo "  node$i: pid $(node_pid "$i" 2>/dev/null || echo '?') port ${NODE_PORT[i]} socket ${NODE_SOCK[i]} log $CCK_TMP/node$i/error.log"
+			echo "         mariadb --no-defaults -uroot -S ${NODE_SOCK[i]}"
+		done
+		for f in "$CCK_TMP"/agent*.pid; do
+			[[ -e $f ]] || continue
+			a=${f##*/agent}; a=${a%.pid}
+			echo "  agent$a: pid $(<"$f") port ${AGENT_PORT[a]} config $CCK_TMP/agent$a.conf"
+		done
+		[[ -f $CCK_TMP/haproxy.pid ]] && echo "  haproxy: pid $(<"$CCK_TMP/haproxy.pid") port $HAPROXY_PORT socket $CCK_TMP/haproxy.sock"
+		echo "  stop it with: $CCK_REPO/scripts/cluster.sh stop $CCK_TMP"
+	} >&2
+}
+
+# ---------------------------------------------------------------- nodes
+
+# The OS user mysqld runs as, and the MariaDB account the harness uses.
+_cck_is_root() { ((EUID == 0)); }
+_db_admin() { if _cck_is_root; then echo root; else id -un; fi; }
+
+_node_dir() { echo "$CCK_TMP/node$1"; }
+
+# Write $CCK_TMP/nodeI/my.cnf
+_node_write_cnf() {
+	local i=$1 d g addrs="" j
+	d=$(_node_dir "$i")
+	g=${NODE_GPORT[i]}
+	for j in 1 2 3; do addrs+="${addrs:+,}127.0.0.1:${NODE_GPORT[j]}"; done
+	{
+		echo "[mysqld]"
+		_cck_is_root && echo "user = mysql"
+		cat <<EOF
+datadir = $d/data
+socket = $d/mysqld.sock
+pid-file = $d/mysqld.pid
+log-error = $d/error.log
+tmpdir = $d/tmp
+port = ${NODE_PORT[i]}
+bind-address = 127.0.0.1
+skip-name-resolve
+innodb_buffer_pool_size = 64M
+innodb_log_file_size = 64M
+innodb_flush_log_at_trx_commit = 2
+max_connections = 100
+binlog_format = ROW
+default_storage_engine = InnoDB
+innodb_autoinc_lock_mode = 2
+wsrep_on = ON
+wsrep_provider = $GALERA_PROVIDER
+wsrep_provider_options = "gmcast.listen_addr=tcp://127.0.0.1:$g;base_port=$g;ist.recv_addr=127.0.0.1:$((g + 1));gcache.size=32M"
+wsrep_cluster_name = cck_test
+wsrep_cluster_address = gcomm://$addrs
+wsrep_node_address = 127.0.0.1:$g
+wsrep_node_name = node$i
+wsrep_sst_receive_address = 127.0.0.1:$((g + 2))
+wsrep_sst_method = rsync
+wsrep_slave_threads = 2
+EOF
+	} >"$d/my.cnf"
+}
+
+_node_prepare() {
+	local i=$1 d
+	d=$(_node_dir "$i")
+	mkdir -p "$d/data" "$d/tmp"
+	_node_write_cnf "$i"
+	if _cck_is_root; then
+		chown -R mysql:mysql "$d"
+	fi
+	chmod 755 "$d"
+}
+
+# Initialise the datadir of node I (system tables, root@localhost via unix
+# socket for the OS user running the harness).
+_node_install_db() {
+	local i=$1 d
+	d=$(_node_dir "$i")
+	if ! mariadb-install-db --defaults-file="$d/my.cnf" --skip-test-db \
+		--auth-root-authentication-method=socket >"$d/install-db.log" 2>&1; then
+		echo "mariadb-install-db failed for node$i:" >&2
+		tail -n 20 "$d/install-db.log" >&2
+		return 1
+	fi
+}
+
+# node_pid I: the pid of node I's mariadbd (from the pid we launched, else
+# the pid file). Prints nothing and fails when none is recorded.
+node_pid() {
+	local d f
+	d=$(_node_dir "$1")
+	for f in "$d/launch.pid" "$d/mysqld.pid"; do
+		if [[ -s $f ]]; then
+			cat "$f"
+			return 0
+		fi
+	done
+	return 1
+}
+
+node_alive() {
+	local pid
+	pid=$(node_pid "$1" 2>/dev/null) && pid_alive "$pid"
+}
+
+# node_sql I "SQL": run SQL as the admin account over node I's socket,
+# tab-separated, no column names.
+node_sql() {
+	local i=$1
+	shift
+	timeout "$NODE_SQL_TIMEOUT" mariadb --no-defaults -u "$(_db_admin)" -S "${NODE_SOCK[i]}" \
+		--connect-timeout=5 -N -B -e "$*"
+}
+
+# node_status I VAR / node_var I VAR: a global status or system variable.
+node_status() {
+	local out
+	out=$(node_sql "$1" "SHOW GLOBAL STATUS LIKE '$2'") || return 1
+	printf '%s\n' "${out#*$'\t'}"
+}
+node_var() {
+	local out
+	out=$(node_sql "$1" "SHOW GLOBAL VARIABLES LIKE '$2'") || return 1
+	printf '%s\n' "${out#*$'\t'}"
+}
+
+# One line describing node I, for messages.
+node_describe() {
+	local i=$1 out
+	if ! node_alive "$i"; then
+		echo "node$i: mysqld not running"
+		return 0
+	fi
+	if pid_stopped "$(node_pid "$i")"; then
+		echo "node$i: mysqld is SIGSTOPped"
+		return 0
+	fi
+	out=$(node_sql "$i" "SELECT CONCAT_WS(' ',
+		'state', (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LOCAL_STATE'),
+		(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LOCAL_STATE_COMMENT'),
+		'cluster', (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_STATUS'),
+		'size', (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_SIZE'),
+		'ready', (SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_READY'),
+		'desync', @@wsrep_desync, 'read_only', @@read_only,
+		'reject', @@wsrep_reject_queries)" 2>&1) || { echo "node$i: query failed: $out"; return 0; }
+	echo "node$i: $out"
+}
+
+# Condition for wait_until: node I has wsrep_local_state STATE (and, for 4,
+# is Primary with the full cluster size if SIZE given).
+node_state_is() {
+	local i=$1 want=$2 size=${3:-} st cs sz
+	if ! node_alive "$i"; then
+		echo "node$i: mysqld is not running; error log tail:"
+		tail -n 5 "$(_node_dir "$i")/error.log" 2>/dev/null
+		return $CCK_WAIT_GIVE_UP
+	fi
+	st=$(node_status "$i" wsrep_local_state 2>&1) || { echo "node$i: $st"; return 1; }
+	if [[ $st != "$want" ]]; then
+		node_describe "$i"
+		return 1
+	fi
+	if [[ -n $size ]]; then
+		cs=$(node_status "$i" wsrep_cluster_status) || return 1
+		sz=$(node_status "$i" wsrep_cluster_size) || return 1
+		if [[ $cs != Primary || $sz != "$size" ]]; then
+			node_describe "$i"
+			return 1
+		fi
+	fi
+	return 0
+}
+
+# node_wait_state I STATE TIMEOUT_S
+node_wait_state() {
+	wait_until "${3:-60}" "node$1 wsrep_local_state=$2" node_state_is "$1" "$2"
+}
+
+# node_launch I [mysqld args]: start mariadbd for node I, do not wait.
+node_launch() {
+	local i=$1 d pid
+	shift
+	d=$(_node_dir "$i")
+	if node_alive "$i"; then
+		echo "node_launch: node$i already running (pid $(node_pid "$i"))" >&2
+		return 1
+	fi
+	rm -f "$d/launch.pid" "$d/mysqld.pid"
+	# After a crash (kill -9) gvwstate.dat still holds the node's old gcomm
+	# identity; reusing it makes the peers wait ~20 s for the "old" member to
+	# time out. The harness always bootstraps explicitly, so a fresh identity
+	# is right (the node rejoins in ~2 s).
+	rm -f "$d/data/gvwstate.dat"
+	echo "=== $(date '+%F %T') node_launch $*" >>"$d/error.log"
+	_cck_is_root && chown mysql:mysql "$d/error.log"
+	"$MARIADBD" --defaults-file="$d/my.cnf" "$@" </dev/null >>"$d/stdout.log" 2>&1 &
+	pid=$!
+	disown "$pid" 2>/dev/null # no "Killed" job notices from bash
+	echo "$pid" >"$d/launch.pid"
+	NODE_PID[i]=$pid
+}
+
+# node_start I [mysqld args]: start node I (joining the cluster) and wait
+# until it is Synced. TIMEOUT via NODE_START_TIMEOUT (default 120 s).
+node_start() {
+	local i=$1
+	node_launch "$@" || return 1
+	if ! wait_until "${NODE_START_TIMEOUT:-120}" "node$i to reach Synced (4)" node_state_is "$i" 4; then
+		echo "--- node$i error log tail:" >&2
+		tail -n 30 "$(_node_dir "$i")/error.log" >&2
+		return 1
+	fi
+	NODE_PID[i]=$(node_pid "$i")
+}
+
+# node_stop I: SIGTERM by pid, wait until gone (KILL after 60 s).
+node_stop() {
+	local i=$1 pid d
+	d=$(_node_dir "$i")
+	pid=$(node_pid "$i") || return 0
+	stop_pid "$pid" "${NODE_STOP_TIMEOUT:-60}" "node$i mysqld" || return 1
+	rm -f "$d/launch.pid" "$d/mysqld.pid"
+}
+
+# node_kill I SIG: kill -SIG node I's mysqld (9, KILL, STOP, CONT, ...).
+node_kill() {
+	local pid
+	pid=$(node_pid "$1") || { echo "node_kill: no pid for node$1" >&2; return 1; }
+	kill -s "$2" "$pid"
+}
+
+node_isolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=1'"; }
+node_unisolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=0'"; }
+node_is_isolated() {
+	local o
+	o=$(node_var "$1" wsrep_provider_options) || return 1
+	[[ $o =~ gmcast\.isolate\ =\ [1-9] ]]
+}
+
+# ---------------------------------------------------------------- cluster
+
+# cluster_start: 3 nodes in $CCK_TMP/node{1,2,3}; node1 bootstraps, node2
+# and node3 join one after the other (full SST by rsync). Creates the
+# monitoring account and exports CCK_DB_USER / CCK_DB_PASS.
+cluster_start() {
+	local i t0
+	now_ms; t0=$REPLY
+	cck_init || return 1
+	for i in 1 2 3; do _node_prepare "$i" || return 1; done
+	# node2 and node3 need no system tables of their own: they receive
+	# node1's datadir by SST when they join.
+	_node_install_db 1 || return 1
+	node_start 1 --wsrep-new-cluster || return 1
+	_cluster_create_monitor_user || return 1
+	node_start 2 || return 1
+	node_start 3 || return 1
+	cluster_wait_synced 60 || return 1
+	now_ms
+	cck_log "cluster of 3 Synced nodes up in $(((REPLY - t0) / 1000)).$((((REPLY - t0) % 1000) / 100)) s (ports from $CCK_PORT_BASE, $CCK_TMP)"
+}
+
+_cluster_create_monitor_user() {
+	local pass
+	pass=$(head -c 18 /dev/urandom | od -An -tx1 | tr -d ' \n')
+	# USAGE only: what the agent needs (SHOW STATUS / SHOW VARIABLES)
+	node_sql 1 "CREATE USER 'clustercheck'@'localhost' IDENTIFIED BY '$pass';
+		CREATE USER 'clustercheck'@'127.0.0.1' IDENTIFIED BY '$pass';" || return 1
+	(umask 077; echo "$pass" >"$CCK_TMP/db_pass")
+	CCK_DB_USER=clustercheck
+	CCK_DB_PASS=$pass
+	export CCK_DB_USER CCK_DB_PASS
+}
+
+# Condition: all three nodes Synced, Primary, size 3.
+cluster_is_synced() {
+	local i ok=0
+	for i in 1 2 3; do
+		if ! node_state_is "$i" 4 3 >/dev/null 2>&1; then
+			ok=1
+		fi
+	done
+	if ((ok)); then
+		for i in 1 2 3; do node_describe "$i"; done
+	fi
+	return $ok
+}
+
+cluster_wait_synced() { wait_until "${1:-60}" "all 3 nodes Synced in a Primary cluster of 3" cluster_is_synced; }
+
+# cluster_heal: bring all 3 nodes back to Synced with default settings,
+# whatever a previous (failed) scenario left behind.
+cluster_heal() {
+	local i pid alive=0 settings
+	for i in 1 2 3; do
+		if node_alive "$i"; then
+			pid=$(node_pid "$i")
+			pid_stopped "$pid" && { cck_log "heal: node$i was stopped, SIGCONT"; kill -CONT "$pid"; }
+			alive=$((alive + 1))
+		fi
+	done
+	if ((alive == 0)); then
+		cck_log "heal: no node running, bootstrapping node1 again"
+		sed -i 's/^safe_to_bootstrap:.*/safe_to_bootstrap: 1/' "$(_node_dir 1)/data/grastate.dat" 2>/dev/null
+		node_start 1 --wsrep-new-cluster || return 1
+	fi
+	for i in 1 2 3; do
+		node_alive "$i" || continue
+		# a node may be mid-shutdown or just resumed: let it answer first
+		wait_until 30 "node$i to answer SQL" node_sql "$i" "SELECT 1" || return 1
+		if node_is_isolated "$i"; then
+			cck_log "heal: node$i isolated, gmcast.isolate=0"
+			node_unisolate "$i" || return 1
+		fi
+		settings=$(node_sql "$i" "SELECT CONCAT_WS(',', @@wsrep_desync, @@read_only, @@wsrep_reject_queries)") || return 1
+		if [[ $settings != OFF,OFF,NONE ]]; then
+			cck_log "heal: node$i had wsrep_desync,read_only,wsrep_reject_queries=$settings; resetting"
+			node_sql "$i" "SET GLOBAL wsrep_desync=OFF; SET GLOBAL read_only=OFF; SET GLOBAL wsrep_reject_queries=NONE" || return 1
+		fi
+	done
+	for i in 1 2 3; do
+		if ! node_alive "$i"; then
+			cck_log "heal: node$i not running, starting it"
+			node_start "$i" || return 1
+		fi
+	done
+	if ! cluster_wait_synced 60; then
+		# all alive but no Primary component (e.g. both peers lost at once)
+		for i in 1 2 3; do
+			if [[ $(node_status "$i" wsrep_cluster_status 2>/dev/null) == Primary ]]; then
+				return 1
+			fi
+		done
+		cck_log "heal: no Primary component, pc.bootstrap on node1"
+		node_sql 1 "SET GLOBAL wsrep_provider_options='pc.bootstrap=YES'" || return 1
+		cluster_wait_synced 60 || return 1
+	fi
+	for i in 1 2 3; do NODE_PID[i]=$(node_pid "$i"); done
+}
+
+# All descendants of PID (children first found, then theirs), one per line.
+_descendants() {
+	ps -e -o pid=,ppid= 2>/dev/null | awk -v root="$1" '
+		{ parent[$1] = $2 }
+		END {
+			want[root] = 1
+			do {
+				added = 0
+				for (p in parent) if (!(p in want) && (parent[p] in want)) { want[p] = 1; added = 1 }
+			} while (added)
+			for (p in want) if (p != root) print p
+		}'
+}
+
+# True if mysqld PID is running an SST script (donor or joiner).
+_in_sst() {
+	local c
+	for c in $(_descendants "$1"); do
+		grep -q wsrep_sst "/proc/$c/cmdline" 2>/dev/null && return 0
+	done
+	return 1
+}
+
+# cluster_stop: SIGTERM all nodes at once, wait, KILL what is left after
+# NODE_STOP_TIMEOUT (30 s). A node taking part in an SST (donor or joiner)
+# ignores SIGTERM until the transfer ends: it gets 5 s. SST helpers
+# (wsrep_sst_rsync, its rsync daemon) left behind are stopped by pid too.
+cluster_stop() {
+	local i pid pids=() kids=() d f t0 left
+	local -A limit=()
+	now_ms; t0=$REPLY
+	for i in 1 2 3; do
+		pid=$(node_pid "$i" 2>/dev/null) || continue
+		if pid_alive "$pid"; then
+			pid_stopped "$pid" && kill -CONT "$pid" 2>/dev/null
+			limit[$pid]=$((t0 + ${NODE_STOP_TIMEOUT:-30} * 1000))
+			_in_sst "$pid" && limit[$pid]=$((t0 + 5000))
+			mapfile -t -O "${#kids[@]}" kids < <(_descendants "$pid")
+			kill -TERM "$pid" 2>/dev/null
+			pids+=("$pid")
+		fi
+	done
+	while :; do
+		left=0
+		now_ms
+		for pid in "${pids[@]}"; do
+			pid_alive "$pid" || continue
+			left=1
+			if ((REPLY >= limit[$pid])); then
+				cck_log "mysqld (pid $pid) ignored SIGTERM for $(((REPLY - t0) / 1000)) s, sending SIGKILL"
+				kill -KILL "$pid" 2>/dev/null
+				limit[$pid]=$((REPLY + 600000))
+			fi
+		done
+		((left)) || break
+		sleep 0.1
+	done
+	for pid in "${kids[@]}"; do
+		stop_pid "$pid" 5 "SST helper"
+	done
+	for i in 1 2 3; do
+		d=$(_node_dir "$i")
+		rm -f "$d/launch.pid" "$d/mysqld.pid"
+		# an rsync daemon of an interrupted SST outlives its mysqld
+		f=$d/data/rsync_sst.pid
+		[[ -s $f ]] && stop_pid "$(<"$f")" 5 "rsync daemon"
+	done
+	return 0
+}
+
+# ---------------------------------------------------------------- agents
+
+# agent_start A [clustercheckd args...]: agent A (1..9) for node
+# ${AGENT_NODE:-A}, listening on AGENT_PORT[A]. Extra config lines from
+# $AGENT_EXTRA_CONF are appended verbatim. Waits until it answers HTTP.
+agent_start() {
+	local a=$1 node=${AGENT_NODE:-$1} conf log pid
+	shift
+	conf=$CCK_TMP/agent$a.conf
+	log=${CCK_LOGDIR:-$CCK_TMP}/agent$a.log
+	if [[ ! -x $CCK_BIN ]]; then
+		echo "agent_start: $CCK_BIN is not built (run make)" >&2
+		return 1
+	fi
+	agent_stop "$a"
+	(
+		umask 077
+		cat >"$conf" <<EOF
+listen = "127.0.0.1:${AGENT_PORT[a]}";
+mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; };
+EOF
+		if [[ -n ${AGENT_EXTRA_CONF:-} ]]; then
+			printf '%s\n' "$AGENT_EXTRA_CONF" >>"$conf"
+		fi
+	)
+	chmod 600 "$conf"
+	echo "=== $(date '+%F %T') $CCK_BIN --config $conf $*" >>"$log"
+	"$CCK_BIN" --config "$conf" "$@" </dev/null >>"$log" 2>&1 &
+	pid=$!
+	disown "$pid" 2>/dev/null
+	echo "$pid" >"$CCK_TMP/agent$a.pid"
+	AGENT_PID[a]=$pid
+	if ! wait_until 10 "agent$a to answer HTTP on port ${AGENT_PORT[a]}" _agent_answers "$a" "$pid"; then
+		echo "--- agent$a log tail:" >&2
+		tail -n 20 "$log" >&2
+		return 1
+	fi
+}
+
+_agent_answers() {
+	local a=$1 pid=$2 code
+	if ! pid_alive "$pid"; then
+		echo "agent$a (pid $pid) exited"
+		return $CCK_WAIT_GIVE_UP
+	fi
+	code=$(http_code "${AGENT_PORT[a]}")
+	echo "HTTP code $code"
+	[[ $code != 000 ]]
+}
+
+agent_pid() { cat "$CCK_TMP/agent$1.pid" 2>/dev/null; }
+
+agent_stop() {
+	stop_pidfile "$CCK_TMP/agent$1.pid" 10
+	AGENT_PID[$1]=
+}
+
+agent_stop_all() {
+	local f a
+	for f in "$CCK_TMP"/agent*.pid; do
+		[[ -e $f ]] || continue
+		a=${f##*/agent}
+		agent_stop "${a%.pid}"
+	done
+}
+
+# ---------------------------------------------------------------- HTTP
+
+_curl() { curl -s --max-time 2 "$@"; }
+
+# http_code PORT [PATH] [METHOD] -> status code (000 when no answer)
+http_code() {
+	local port=$1 path=${2:-/} method=${3:-GET} args=()
+	case $method in
+	GET) ;;
+	HEAD) args=(-I) ;;
+	*) args=(-X "$method") ;;
+	esac
+	_curl -o /dev/null -w '%{http_code}' "${args[@]}" "http://127.0.0.1:$port$path" || true
+}
+
+# http_body PORT [PATH] -> body of a GET
+http_body() { _curl "http://127.0.0.1:$1${2:-/}" || true; }
+
+# http_get PORT [PATH] -> "CODE BODY" from one request (body newlines squashed)
+http_get() {
+	local out code
+	out=$(_curl -w '\n%{http_code}' "http://127.0.0.1:$1${2:-/}") || true
+	code=${out##*$'\n'}
+	out=${out%$'\n'*}
+	[[ $out == "$code" ]] && out=
+	out=${out//$'\r'/}
+	out=${out//$'\n'/ }
+	out=${out%"${out##*[![:space:]]}"}
+	printf '%s %s\n' "${code:-000}" "$out"
+}
+
+# http_raw PORT REQUEST_BYTES -> the raw response (printf-escapes allowed)
+http_raw() {
+	# shellcheck disable=SC2059
+	printf "$2" | timeout 3 socat -t 2 - "TCP:127.0.0.1:$1" || true
+}
+
+# wait_http PORT CODE BODY_REGEX TIMEOUT_S [PATH]
+# Polls (every 50 ms) until one GET answers CODE with a body matching the
+# extended regex BODY_REGEX. Prints the elapsed milliseconds on stdout.
+wait_http() {
+	local port=$1 want=$2 re=$3 timeout=$4 path=${5:-/} t0 deadline last code body
+	now_ms; t0=$REPLY
+	secs_to_ms "$timeout"; deadline=$((t0 + REPLY))
+	while :; do
+		last=$(http_get "$port" "$path")
+		code=${last%% *}
+		body=${last#* }
+		if [[ $code == "$want" && $body =~ $re ]]; then
+			now_ms
+			echo $((REPLY - t0))
+			return 0
+		fi
+		now_ms
+		if ((REPLY >= deadline)); then
+			echo "timed out after ${timeout}s waiting for port $port to answer $want /$re/; last saw: $code '$body'" >&2
+			return 1
+		fi
+		sleep 0.05
+	done
+}
+
+# ---------------------------------------------------------------- HAProxy
+
+# haproxy_start: a `listen galera` in front of node1..3, health-checked
+# through agents 1..3 (option httpchk). Foreground process (-db) in the
+# background; pid in $CCK_TMP/haproxy.pid.
+haproxy_start() {
+	local cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i
+	haproxy_stop
+	{
+		cat <<EOF
+global
+    stats socket $sock mode 600 level admin
+    maxconn 200
+
+defaults
+    mode tcp
+    timeout connect 2s
+    timeout client 30s
+    timeout server 30s
+    timeout check 2s
+
+listen galera
+    bind 127.0.0.1:$HAPROXY_PORT
+    mode tcp
+    balance leastconn
+    option httpchk
+    # Test timings: check every 500 ms (200 ms while changing state) and
+    # change state after a single result, so that scenarios see HAProxy
+    # follow the agent within about a second. Production uses slower checks
+    # and rise/fall of 2-3 (see haproxy/ in the repository).
+EOF
+		for i in 1 2 3; do
+			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} inter 500 fastinter 200 rise 1 fall 1"
+		done
+	} >"$cfg"
+	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
+		echo "haproxy_start: invalid config:" >&2
+		cat "$CCK_TMP/haproxy-check.log" >&2
+		return 1
+	fi
+	haproxy -db -f "$cfg" </dev/null >>"$CCK_TMP/haproxy.log" 2>&1 &
+	pid=$!
+	disown "$pid" 2>/dev/null
+	echo "$pid" >"$CCK_TMP/haproxy.pid"
+	HAPROXY_PID=$pid
+	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
+}
+
+_haproxy_up() {
+	pid_alive "$1" || { echo "haproxy exited"; return $CCK_WAIT_GIVE_UP; }
+	haproxy_cmd "show info" | grep -q '^Pid:'
+}
+
+haproxy_stop() { stop_pidfile "$CCK_TMP/haproxy.pid" 10; }
+
+haproxy_cmd() { echo "$1" | timeout 5 socat -t 2 - "UNIX-CONNECT:$CCK_TMP/haproxy.sock"; }
+
+# haproxy_server_status NAME -> field 18 (status) of `show stat`, e.g. UP, DOWN
+haproxy_server_status() {
+	haproxy_cmd "show stat" | awk -F, -v n="$1" '$1 == "galera" && $2 == n { print $18 }'
+}
+
+_haproxy_status_is() {
+	local line
+	line=$(haproxy_cmd "show stat" | awk -F, -v n="$1" '$1 == "galera" && $2 == n { print $18 " (check " $37 ", code " $38 ", " $57 ")" }')
+	echo "${line:-<no such server>}"
+	[[ ${line%% (*} == "$2" ]]
+}
+
+# wait_haproxy_status NAME STATUS TIMEOUT_S
+wait_haproxy_status() {
+	wait_until "$3" "haproxy server $1 to be $2" _haproxy_status_is "$1" "$2"
+}
+
+# ---------------------------------------------------------------- scenarios
+
+# Used inside a scenario (run by run.sh in a subshell).
+# fail "reason": end the scenario as failed.
+fail() {
+	if [[ -n ${CCK_REASON_FILE:-} && ! -s $CCK_REASON_FILE ]]; then
+		printf '%s\n' "$*" >"$CCK_REASON_FILE"
+	fi
+	echo "FAIL: $*" >&2
+	exit 1
+}
+
+# ERR trap of a scenario: the first failing command becomes the reason.
+_scenario_err() {
+	local rc=$1 where=$2 cmd=$3
+	if [[ -n ${CCK_REASON_FILE:-} && ! -s $CCK_REASON_FILE ]]; then
+		printf '%s: command failed (exit %s): %s\n' "$where" "$rc" "$cmd" >"$CCK_REASON_FILE"
+	fi
+	echo "ERROR at $where (exit $rc): $cmd" >&2
+}
+
+# on_exit "command": run at the end of the scenario, pass or fail (LIFO).
+on_exit() { CCK_ON_EXIT=("$1" "${CCK_ON_EXIT[@]}"); }
+CCK_ON_EXIT=()
+_run_on_exit() {
+	local c
+	for c in "${CCK_ON_EXIT[@]}"; do
+		eval "$c" || echo "cleanup step failed: $c" >&2
+	done
+	CCK_ON_EXIT=()
+}
+
+# assert_le VALUE MAX "what"
+assert_le() {
+	if (($1 > $2)); then
+		fail "$3: $1 > $2"
+	fi
+	echo "ok: $3: $1 <= $2" >&2
+}
+
+# hold_http PORT CODE BODY_REGEX DURATION_S "what": every answer during
+# DURATION_S (polled every 50 ms) must be CODE with a matching body.
+hold_http() {
+	local port=$1 want=$2 re=$3 what=$5 deadline last code body n=0
+	secs_to_ms "$4"; deadline=$REPLY
+	now_ms; deadline=$((deadline + REPLY))
+	while :; do
+		last=$(http_get "$port")
+		code=${last%% *}
+		body=${last#* }
+		n=$((n + 1))
+		if [[ $code != "$want" || ! $body =~ $re ]]; then
+			fail "$what: expected $want /$re/ for ${4}s, answer $n was: $code '$body'"
+		fi
+		now_ms
+		((REPLY < deadline)) || break
+		sleep 0.05
+	done
+	echo "ok: $what: $n answers in ${4}s, all $want" >&2
+}
+
+# expect_http PORT CODE BODY_REGEX TIMEOUT_S "what" -> elapsed ms on stdout
+expect_http() {
+	local ms
+	if ms=$(wait_http "$1" "$2" "$3" "$4" 2>&1); then
+		echo "ok: $5 after ${ms} ms" >&2
+		echo "$ms"
+	else
+		fail "$5: $ms"
+	fi
+}
