@@ -52,11 +52,12 @@ service $name
 	per_source      = UNLIMITED
 	log_on_success  = PID EXIT
 	log_on_failure  = HOST
+	log_type        = FILE $CCK_TMP/xinetd-$name.log
 ${XINETD_ENV:+	env             = $XINETD_ENV}
 }
 EOF
 	xinetd -dontfork -pidfile "$CCK_TMP/xinetd-$name.xpid" -f "$conf" \
-		-filelog "$CCK_TMP/xinetd-$name.log" </dev/null >>"$CCK_TMP/xinetd-$name.out" 2>&1 &
+		-filelog "$CCK_TMP/xinetd-$name.out" </dev/null >>"$CCK_TMP/xinetd-$name.out" 2>&1 &
 	pid=$!
 	disown "$pid" 2>/dev/null
 	echo "$pid" >"$CCK_TMP/xinetd-$name.pid"

@@ -58,6 +58,6 @@ xinetd_stop inetd_bad
 xinetd_start inetd_bad "$bad" "$CCK_BIN" --inetd --config "$CCK_TMP/no-such.conf"
 raw_request "$bad" 'GET / HTTP/1.0\r\n\r\n' "$CCK_TMP/badconf.out"
 assert_framed "$CCK_TMP/badconf.out" "unusable configuration"
-[[ $RESP_STATUS == "HTTP/1.1 503 Service Unavailable" && $RESP_BODY == *"configuration not usable"* ]] ||
+[[ $RESP_STATUS == "HTTP/1.1 503 Service Unavailable" && $RESP_BODY == *"configuration is not usable"* ]] ||
 	fail "unusable configuration: '$RESP_STATUS' '$RESP_BODY'"
 echo "ok: unusable configuration -> 503 '$RESP_BODY'" >&2

@@ -9,20 +9,29 @@ source "${BASH_SOURCE[0]%/*}/lib_inetd.sh"
 conf=$CCK_TMP/activated.conf
 unused=$(cck_spare_port 4)
 # The configured address must be ignored in favour of systemd's socket.
-cp "$(inetd_conf 1)" "$conf"
-echo "listen = \"127.0.0.1:$unused\";" >>"$conf"
-chmod 600 "$conf"
+(umask 077; cat >"$conf" <<EOF
+listen = "127.0.0.1:$unused";
+mysql = { socket = "${NODE_SOCK[1]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; };
+EOF
+)
 
-# sd_notify datagrams land in a file.
+# sd_notify datagrams land in a file, one per line.
 notify=$CCK_TMP/notify.sock
-socat -u "UNIX-RECV:$notify" - >"$CCK_TMP/notify.log" 2>/dev/null &
+python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+with open(sys.argv[2], "ab", buffering=0) as f:
+    while True:
+        f.write(s.recv(4096) + b"\n")
+' "$notify" "$CCK_TMP/notify.log" </dev/null >/dev/null 2>&1 &
 npid=$!
-on_exit "stop_pid $npid 5 socat"
+on_exit "stop_pid $npid 5 notify-receiver"
 wait_until 5 "notify socket" test -S "$notify"
 
 port=$(cck_spare_port 5)
-NOTIFY_SOCKET=$notify WATCHDOG_USEC=400000 \
-	systemd-socket-activate -l "127.0.0.1:$port" "$CCK_BIN" --config "$conf" \
+systemd-socket-activate -E "NOTIFY_SOCKET=$notify" -E WATCHDOG_USEC=400000 \
+	-l "127.0.0.1:$port" "$CCK_BIN" --config "$conf" \
 	</dev/null >>"$CCK_TMP/activated.log" 2>&1 &
 dpid=$!
 on_exit "stop_pid $dpid 10 daemon"
@@ -36,7 +45,7 @@ expect_http "$port" 503 'manually desynced' 3 "daemon (LISTEN_FDS): desynced nod
 node_sql 1 "SET GLOBAL wsrep_desync=OFF"
 expect_http "$port" 200 'synced' 3 "daemon (LISTEN_FDS): node1 back" >/dev/null
 
-_notified() { grep -c "$1" "$CCK_TMP/notify.log" || true; }
+_notified() { grep -c "^$1" "$CCK_TMP/notify.log" || true; }
 _has_notify() { local n; n=$(_notified "$1"); echo "$n x '$1'"; ((n >= ${2:-1})); }
 wait_until 3 "READY=1" _has_notify 'READY=1'
 wait_until 3 "STATUS= with the verdict" _has_notify 'STATUS=ready (200): Synced'
