@@ -33,12 +33,17 @@ trap cleanup EXIT
 if [[ -n ${BENCH_SOCKET:-} ]]; then
 	SOCK=$BENCH_SOCKET
 	MYSQL_ROOT=${BENCH_MYSQL:-mariadb -uroot --socket=$SOCK}
+	sql() { $MYSQL_ROOT -NBe "$1"; }
 else
+	# A private 3-node cluster from the integration harness, stopped by
+	# pid on exit.
 	# shellcheck source=../tests/integration/lib.sh
 	source "$ROOT/tests/integration/lib.sh"
-	bench_cluster_up
+	bench_cluster_down() { cck_cleanup >/dev/null 2>&1 || true; }
+	cluster_start || { echo "bench_inetd: could not start the cluster" >&2; exit 1; }
+	SOCK=${NODE_SOCK[1]}
+	sql() { node_sql 1 "$1"; }
 fi
-sql() { $MYSQL_ROOT -NBe "$1"; }
 
 free_port() {
 	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
