@@ -20,7 +20,12 @@ BIN=$ROOT/clustercheckd
 
 WORK=$(mktemp -d /tmp/bench_inetd.XXXXXX)
 XINETD_PID=
+DAEMON_PID=
 cleanup() {
+	if [[ -n $DAEMON_PID ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
+		kill "$DAEMON_PID"
+		wait "$DAEMON_PID" 2>/dev/null || true
+	fi
 	if [[ -n $XINETD_PID ]] && kill -0 "$XINETD_PID" 2>/dev/null; then
 		kill "$XINETD_PID"
 		wait "$XINETD_PID" 2>/dev/null || true
@@ -64,6 +69,8 @@ chmod 600 "$WORK/ccd.conf"
 P_OURS=$(free_port)
 P_BASE=$(free_port)
 while [[ $P_BASE == "$P_OURS" ]]; do P_BASE=$(free_port); done
+P_DAEMON=$(free_port)
+while [[ $P_DAEMON == "$P_OURS" || $P_DAEMON == "$P_BASE" ]]; do P_DAEMON=$(free_port); done
 cat >"$WORK/xinetd.conf" <<CONF
 defaults
 {
@@ -103,16 +110,21 @@ xinetd -dontfork -pidfile "$WORK/xinetd.pid" -f "$WORK/xinetd.conf" -filelog "$W
 	>"$WORK/xinetd.out" 2>&1 &
 XINETD_PID=$!
 
+# For context, the recommended mode: the daemon, answering from memory.
+"$BIN" --config "$WORK/ccd.conf" --listen "127.0.0.1:$P_DAEMON" >"$WORK/daemon.log" 2>&1 &
+DAEMON_PID=$!
+
 check() { # port -> prints seconds, fails unless 200
 	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 5 "http://127.0.0.1:$1/"
 }
 # Both services must answer 200 before anything is measured.
 deadline=$((SECONDS + 15))
 until [[ $(check "$P_OURS" 2>/dev/null | cut -d' ' -f1) == 200 &&
-	 $(check "$P_BASE" 2>/dev/null | cut -d' ' -f1) == 200 ]]; do
+	 $(check "$P_BASE" 2>/dev/null | cut -d' ' -f1) == 200 &&
+	 $(check "$P_DAEMON" 2>/dev/null | cut -d' ' -f1) == 200 ]]; do
 	if ((SECONDS > deadline)); then
 		echo "bench_inetd: services did not answer 200 (is the node Synced?)" >&2
-		cat "$WORK/xinetd.out" >&2
+		cat "$WORK/xinetd.out" "$WORK/daemon.log" >&2
 		exit 1
 	fi
 	sleep 0.1
@@ -133,14 +145,18 @@ for ((i = 0; i < WARMUP; i++)); do check "$P_OURS" >/dev/null; check "$P_BASE" >
 # Interleaved so that load from elsewhere on the machine hits both sides alike.
 : >"$WORK/ours"
 : >"$WORK/base"
+: >"$WORK/daemon"
 for ((i = 0; i < N; i++)); do
 	read -r code t < <(check "$P_OURS"); [[ $code == 200 ]] || { echo "ours answered $code" >&2; exit 1; }
 	echo "$t" >>"$WORK/ours"
 	read -r code t < <(check "$P_BASE"); [[ $code == 200 ]] || { echo "baseline answered $code" >&2; exit 1; }
 	echo "$t" >>"$WORK/base"
+	read -r code t < <(check "$P_DAEMON"); [[ $code == 200 ]] || { echo "daemon answered $code" >&2; exit 1; }
+	echo "$t" >>"$WORK/daemon"
 done
 C_OURS=$(conns_per_check "$P_OURS" 20)
 C_BASE=$(conns_per_check "$P_BASE" 20)
+C_DAEMON=$(conns_per_check "$P_DAEMON" 20)
 
 median_ms() { sort -g "$1" | awk '{ v[NR] = $1 } END { m = (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2; printf "%.2f", m * 1000 }'; }
 p90_ms() { sort -g "$1" | awk '{ v[NR] = $1 } END { i = int(NR * 0.9 + 0.5); if (i < 1) i = 1; printf "%.2f", v[i] * 1000 }'; }
@@ -152,4 +168,8 @@ echo "One check over HTTP under xinetd, same node, same run (N=$N per side, inte
 printf '%-44s %12s %10s %18s\n' "" "median (ms)" "p90 (ms)" "MySQL conn/check"
 printf '%-44s %12s %10s %18s\n' "clustercheckd --inetd" "$M_OURS" "$(p90_ms "$WORK/ours")" "$C_OURS"
 printf '%-44s %12s %10s %18s\n' "baseline (bash + mysql client, clustercheck)" "$M_BASE" "$(p90_ms "$WORK/base")" "$C_BASE"
-awk -v b="$M_BASE" -v o="$M_OURS" 'BEGIN { printf "speed-up (baseline median / ours): %.1fx (target >= 4x)\n", b / o }'
+M_DAEMON=$(median_ms "$WORK/daemon")
+printf '%-44s %12s %10s %18s\n' "(for context) clustercheckd daemon" "$M_DAEMON" "$(p90_ms "$WORK/daemon")" "$C_DAEMON"
+awk -v b="$M_BASE" -v o="$M_OURS" -v d="$M_DAEMON" 'BEGIN {
+	printf "speed-up, inetd mode (baseline median / ours): %.1fx (target >= 4x)\n", b / o
+	printf "speed-up, daemon (baseline median / daemon):   %.1fx\n", b / d }'
