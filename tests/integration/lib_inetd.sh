@@ -19,7 +19,7 @@ EOF
 port_listening() { # PORT [PID]
 	if [[ -n ${2:-} ]] && ! pid_alive "$2"; then
 		echo "pid $2 exited"
-		return $CCK_WAIT_GIVE_UP
+		return "$CCK_WAIT_GIVE_UP"
 	fi
 	ss -Hltn "sport = :$1" | grep -q .
 }
@@ -57,12 +57,12 @@ ${XINETD_ENV:+	env             = $XINETD_ENV}
 }
 EOF
 	xinetd -dontfork -pidfile "$CCK_TMP/xinetd-$name.xpid" -f "$conf" \
-		-filelog "$CCK_TMP/xinetd-$name.out" </dev/null >>"$CCK_TMP/xinetd-$name.out" 2>&1 &
+		-filelog "$CCK_TMP/xinetd-$name.own.log" </dev/null >>"$CCK_TMP/xinetd-$name.out" 2>&1 &
 	pid=$!
 	disown "$pid" 2>/dev/null
 	echo "$pid" >"$CCK_TMP/xinetd-$name.pid"
 	if ! wait_until 10 "xinetd $name listening on $port" port_listening "$port" "$pid"; then
-		cat "$CCK_TMP/xinetd-$name.out" >&2
+		cat "$CCK_TMP/xinetd-$name.out" "$CCK_TMP/xinetd-$name.own.log" >&2 2>/dev/null
 		return 1
 	fi
 }
