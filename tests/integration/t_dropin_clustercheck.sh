@@ -129,3 +129,17 @@ assert_framed "$dir/slow.out" "slow request"
 [[ $RESP_STATUS == "HTTP/1.1 200 OK" && $RESP_BODY == $'Percona XtraDB Cluster Node is synced.\r\n' ]] ||
 	fail "slow request: '$RESP_STATUS' '$RESP_BODY'"
 echo "ok: a request sent in 5 pieces over 1.2 s -> $RESP_STATUS" >&2
+
+# The "-" form (credentials only from the defaults file) with the log file
+# PXC's clustercheck@.service warns about: /proc/self/fd/2 is the client's
+# socket here, cannot be opened (ENXIO) and made every node answer 503.
+# Ours logs to syslog instead and answers, with nothing else on the wire.
+enxio=$(cck_spare_port 8)
+XINETD_ENV="CLUSTERCHECK_SYSCONFIG=$dir/sysconfig CLUSTERCHECK_DISABLED_FILE=$disabled" \
+	xinetd_start dropin_dash "$enxio" "$CCK_BIN" - 0 /proc/self/fd/2 1 "$dir/baseline.cnf"
+on_exit 'xinetd_stop dropin_dash'
+raw_request "$enxio" 'OPTIONS / HTTP/1.0\r\nconnection: close\r\ncontent-length: 0\r\n\r\n' "$dir/dash.out"
+assert_framed "$dir/dash.out" "'-' form, log file /proc/self/fd/2"
+[[ $RESP_STATUS == "HTTP/1.1 200 OK" && $RESP_BODY == $'Percona XtraDB Cluster Node is synced.\r\n' ]] ||
+	fail "'-' form, log file /proc/self/fd/2: '$RESP_STATUS' '$RESP_BODY'"
+echo "ok: '-' form with ERR_FILE=/proc/self/fd/2 under xinetd -> $RESP_STATUS, framed" >&2
