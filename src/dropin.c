@@ -180,7 +180,7 @@ int dropin_parse_sysconfig(const char *text, struct dropin_settings *s,
 	char key[64], value[PATH_MAX];
 
 	while (*p) {
-		const char *line = p, *why = NULL, *k;
+		const char *why = NULL, *k;
 		size_t klen;
 		bool expands = false;
 		int rc;
@@ -233,7 +233,6 @@ int dropin_parse_sysconfig(const char *text, struct dropin_settings *s,
 malformed:
 		reportf(report, ctx, "line %d: not KEY=VALUE; line ignored", lineno);
 		reports++;
-		(void)line;
 next:
 		p = strchr(p, '\n');
 		if (!p)
