@@ -7,7 +7,7 @@ conf=$(inetd_conf 1)
 run_check() { rc=0; out=$("$CCK_BIN" --config "$conf" --check "$@" 2>"$CCK_TMP/check.err") || rc=$?; }
 
 run_check
-((rc == 0)) && [[ $out == "ready (200): Synced" ]] || fail "synced: exit $rc, '$out'"
+[[ $rc == 0 && $out == "ready (200): Synced" ]] || fail "synced: exit $rc, '$out'"
 echo "ok: synced -> exit 0, '$out'" >&2
 run_check --json
 ((rc == 0)) || fail "--json, synced: exit $rc"
@@ -18,13 +18,13 @@ echo "ok: --json -> $code" >&2
 on_exit 'node_sql 1 "SET GLOBAL wsrep_desync=OFF"'
 node_sql 1 "SET GLOBAL wsrep_desync=ON"
 run_check
-((rc == 1)) && [[ $out == "not ready (503): manually desynced (wsrep_desync=ON)" ]] ||
+[[ $rc == 1 && $out == "not ready (503): manually desynced (wsrep_desync=ON)" ]] ||
 	fail "desynced: exit $rc, '$out'"
 echo "ok: desynced -> exit 1, '$out'" >&2
 node_sql 1 "SET GLOBAL wsrep_desync=OFF"
 
 run_check --socket "$CCK_TMP/no-such.sock"
-((rc == 2)) && [[ $out == "not ready (503): mysqld unreachable: "* ]] || fail "unreachable: exit $rc, '$out'"
+[[ $rc == 2 && $out == "not ready (503): mysqld unreachable: "* ]] || fail "unreachable: exit $rc, '$out'"
 echo "ok: unreachable -> exit 2, '$out'" >&2
 run_check --json --socket "$CCK_TMP/no-such.sock"
 ((rc == 2)) || fail "--json, unreachable: exit $rc"

@@ -82,11 +82,11 @@ shell_check() {
 }
 rc=0; shell_check || rc=$?
 response_parts "$dir/shell.out"
-((rc == 0)) && [[ $RESP_STATUS == "HTTP/1.1 200 OK" ]] || fail "shell, synced: exit $rc, '$RESP_STATUS'"
+[[ $rc == 0 && $RESP_STATUS == "HTTP/1.1 200 OK" ]] || fail "shell, synced: exit $rc, '$RESP_STATUS'"
 touch "$disabled"
 rc=0; shell_check || rc=$?
 response_parts "$dir/shell.out"
-((rc == 1)) && [[ $RESP_BODY == $'Percona XtraDB Cluster Node is manually disabled.\r\n' ]] ||
+[[ $rc == 1 && $RESP_BODY == $'Percona XtraDB Cluster Node is manually disabled.\r\n' ]] ||
 	fail "shell, disabled: exit $rc, '$RESP_STATUS' '$RESP_BODY'"
 rm -f "$disabled"
 echo "ok: from a shell: exit 0 with 200, exit 1 with 503 on stdout" >&2
