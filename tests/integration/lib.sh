@@ -1,4 +1,4 @@
-# shellcheck shell=bash
+# shellcheck shell=bash disable=SC2034  # arrays and pids are for the scenarios
 # Integration-test library for clustercheckd: a private 3-node MariaDB Galera
 # cluster on 127.0.0.1, clustercheckd agents in front of it, HAProxy, and
 # helpers to wait for conditions without fixed sleeps.
@@ -18,6 +18,8 @@ MARIADBD=${MARIADBD:-$(command -v mariadbd || echo /usr/sbin/mariadbd)}
 # SIGSTOPped); raise it for bulk loads.
 NODE_SQL_TIMEOUT=${NODE_SQL_TIMEOUT:-30}
 
+# For scenarios (index 1..3 for nodes, 1..9 for agents):
+# shellcheck disable=SC2034
 declare -ga NODE_SOCK NODE_PORT NODE_PID NODE_GPORT AGENT_PID AGENT_PORT
 CCK_WAIT_GIVE_UP=99 # a wait_until condition returns this to stop waiting at once
 
@@ -94,6 +96,19 @@ _pid_gone() {
 	fi
 }
 
+# _spawn LOG COMMAND...: start COMMAND in the background (same pid, $!),
+# stdin /dev/null, output appended to LOG, and none of the shell's other
+# descriptors (a daemon holding run.sh's stdout open would keep a pipe
+# reading it, e.g. `run.sh | tee`, waiting after run.sh ends).
+_spawn() {
+	local log=$1
+	shift
+	(
+		exec 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&-
+		exec "$@"
+	) </dev/null >>"$log" 2>&1 &
+}
+
 # stop_pid PID [TIMEOUT_S=20] [NAME]: TERM, wait until gone, then KILL.
 stop_pid() {
 	local pid=$1 timeout=${2:-20} name=${3:-pid $1}
@@ -135,17 +150,25 @@ _ports_in_use() {
 }
 
 cck_pick_ports() {
-	local lo hi base try used p ok
+	local lo hi base used p ok others
 	read -r lo hi </proc/sys/net/ipv4/ip_local_port_range
 	# stay below the ephemeral range so that no outgoing connection can grab
 	# one of our ports between the check and the bind
 	hi=$((lo - CCK_PORT_SPAN - 1))
 	((hi > 12000)) || hi=30000
-	for try in $(seq 1 50); do
+	# blocks of other suites running on this machine that may not have
+	# bound all their ports yet
+	others=$(cat "${CCK_TMPDIR:-/tmp}"/cck.*/port_base 2>/dev/null)
+	for _ in $(seq 1 50); do
 		base=$((10000 + (RANDOM * 32768 + RANDOM) % (hi - 10000)))
 		base=$((base - base % 10))
 		used=$(_ports_in_use)
 		ok=1
+		for p in $others; do
+			if ((base > p - CCK_PORT_SPAN && base < p + CCK_PORT_SPAN)); then
+				ok=0
+			fi
+		done
 		for ((p = base; p < base + CCK_PORT_SPAN; p++)); do
 			if grep -qx "$p" <<<"$used"; then
 				ok=0
@@ -421,7 +444,7 @@ node_launch() {
 	rm -f "$d/data/gvwstate.dat"
 	echo "=== $(date '+%F %T') node_launch $*" >>"$d/error.log"
 	_cck_is_root && chown mysql:mysql "$d/error.log"
-	"$MARIADBD" --defaults-file="$d/my.cnf" "$@" </dev/null >>"$d/stdout.log" 2>&1 &
+	_spawn "$d/stdout.log" "$MARIADBD" --defaults-file="$d/my.cnf" "$@"
 	pid=$!
 	disown "$pid" 2>/dev/null # no "Killed" job notices from bash
 	echo "$pid" >"$d/launch.pid"
@@ -650,6 +673,8 @@ agent_start() {
 		return 1
 	fi
 	agent_stop "$a"
+	# shellcheck disable=SC2034
+	AGENT_PID[a]=
 	(
 		umask 077
 		cat >"$conf" <<EOF
@@ -662,7 +687,7 @@ EOF
 	)
 	chmod 600 "$conf"
 	echo "=== $(date '+%F %T') $CCK_BIN --config $conf $*" >>"$log"
-	"$CCK_BIN" --config "$conf" "$@" </dev/null >>"$log" 2>&1 &
+	_spawn "$log" "$CCK_BIN" --config "$conf" "$@"
 	pid=$!
 	disown "$pid" 2>/dev/null
 	echo "$pid" >"$CCK_TMP/agent$a.pid"
@@ -803,10 +828,11 @@ EOF
 		cat "$CCK_TMP/haproxy-check.log" >&2
 		return 1
 	fi
-	haproxy -db -f "$cfg" </dev/null >>"$CCK_TMP/haproxy.log" 2>&1 &
+	_spawn "$CCK_TMP/haproxy.log" haproxy -db -f "$cfg"
 	pid=$!
 	disown "$pid" 2>/dev/null
 	echo "$pid" >"$CCK_TMP/haproxy.pid"
+	# shellcheck disable=SC2034
 	HAPROXY_PID=$pid
 	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
 }

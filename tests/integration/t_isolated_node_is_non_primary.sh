@@ -7,7 +7,13 @@ expect_http "${AGENT_PORT[1]}" 200 '^Galera node is synced\.' 5 "agent1 before i
 on_exit 'node_unisolate 1'
 node_isolate 1
 ms=$(expect_http "${AGENT_PORT[1]}" 503 'not ready: .*non-Primary' 15 "agent1 503 non-Primary after gmcast.isolate=1")
-wait_until 3 "node1 to report non-Primary" eval '[[ $(node_status 1 wsrep_cluster_status) != Primary ]]' ||
+node1_not_primary() {
+	local cs
+	cs=$(node_status 1 wsrep_cluster_status) || return 1
+	echo "wsrep_cluster_status=$cs"
+	[[ $cs != Primary ]]
+}
+wait_until 3 "node1 to report non-Primary" node1_not_primary ||
 	fail "agent1 said non-Primary but node1 is still Primary: $(node_describe 1)"
 # node2 and node3 keep a Primary component of 2
 expect_http "${AGENT_PORT[2]}" 200 '^Galera node is synced\.' 5 "agent2 while node1 is isolated" >/dev/null

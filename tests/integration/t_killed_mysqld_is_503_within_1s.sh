@@ -12,5 +12,7 @@ assert_le "$ms" 1300 "ms until 503 after kill -9"
 
 node_start 3
 ms=$(expect_http "$port" 200 '^Galera node is synced\.' 10 "agent3 200 after node3 restarted")
-[[ $(agent_pid 3) == "$apid" ]] && pid_alive "$apid" || fail "agent3 was restarted (pid $apid -> $(agent_pid 3))"
+if [[ $(agent_pid 3) != "$apid" ]] || ! pid_alive "$apid"; then
+	fail "agent3 process $apid is gone (agent pid file: $(agent_pid 3))"
+fi
 echo "ok: agent3 pid $apid unchanged" >&2
