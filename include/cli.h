@@ -10,6 +10,8 @@
 
 enum cli_mode {
 	MODE_DAEMON,
+	MODE_INETD,  /* one connection on fds 0-2 (xinetd, systemd Accept=yes) */
+	MODE_CHECK,  /* one probe, verdict on stdout, exit 0/1/2 */
 };
 
 /* What the command line set; re-applied over every (re)loaded file. */
@@ -24,12 +26,16 @@ struct cli {
 	bool syslog;
 	bool debug;
 	bool check_config;
+	bool json;      /* --check --json */
 };
 
 void cli_usage(FILE *out);
 /* Returns 0, or -1 after printing why to stderr. May exit for --help and
  * --version. */
 int cli_parse(int argc, char **argv, struct cli *o);
+/* Whether `flag` appears before any "--": lets main take the inetd
+ * connection off fds 0-2 before anything could print to them. */
+bool cli_has_flag(int argc, char **argv, const char *flag);
 /* Defaults, then the file, then the overrides. Returns the error count;
  * *c is only written when it is 0. */
 int cli_load_config(struct cfg *c, const struct cli *o, cfg_report_fn report);

@@ -9,10 +9,14 @@ enum log_target {
 	LOG_TO_STDERR,
 	LOG_TO_SYSLOG,
 	LOG_TO_NOWHERE,
+	LOG_TO_FILE,    /* appended to the file given to log_open_file() */
 };
 
 void log_init(enum log_target target, const char *ident);
 enum log_target log_target_current(void);
+/* Log to `path` (appended, created 0640). Returns 0, or -1 with errno set
+ * and the target unchanged. */
+int log_open_file(const char *path, const char *ident);
 /* Messages below this syslog priority are dropped (default LOG_INFO). */
 void log_set_level(int priority);
 

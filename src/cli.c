@@ -13,6 +13,9 @@ void cli_usage(FILE *out)
 		"usage: clustercheckd [--config FILE] [--listen ADDR:PORT]\n"
 		"                     [--socket PATH | --host H --port P] [--user U]\n"
 		"                     [--syslog] [--debug] [--check-config] [--version] [--help]\n"
+		"       clustercheckd --inetd [options]      (xinetd, systemd Accept=yes)\n"
+		"       clustercheckd --check [--json] [options]\n"
+		"       clustercheck [<user> <pass> | -] <donor_ok> <log_file> <readonly_ok> <defaults_file>\n"
 		"\n"
 		"Answers HTTP 200 when this Galera node should receive traffic, 503 when not.\n"
 		"  --config FILE   configuration (default " CFG_DEFAULT_PATH ";\n"
@@ -24,13 +27,20 @@ void cli_usage(FILE *out)
 		"                  config file or mysql.defaults_file, never the command line\n"
 		"  --syslog        log to syslog instead of stderr\n"
 		"  --debug         log debug messages too\n"
-		"  --check-config  report every configuration error, or print \"configuration OK\"\n");
+		"  --check-config  report every configuration error, or print \"configuration OK\"\n"
+		"  --inetd         answer the one connection on stdin (xinetd, systemd Accept=yes)\n"
+		"                  after one probe; exit 0 if the answer was 200, else 1\n"
+		"  --check         probe once, print the verdict; exit 0 ready, 1 not ready,\n"
+		"                  2 could not determine (mysqld unreachable)\n"
+		"  --json          with --check: every check, fact and the policy as JSON\n"
+		"Invoked as clustercheck, or with clustercheck's positional arguments, it is a\n"
+		"drop-in for Percona's clustercheck script (see docs/inetd-and-systemd.md).\n");
 }
 
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	enum { OPT_SOCKET = 256, OPT_HOST, OPT_PORT, OPT_USER, OPT_SYSLOG, OPT_DEBUG,
-	       OPT_CHECK_CONFIG, OPT_VERSION, OPT_HELP };
+	       OPT_CHECK_CONFIG, OPT_VERSION, OPT_HELP, OPT_INETD, OPT_CHECK, OPT_JSON };
 	static const struct option opts[] = {
 		{"config", required_argument, NULL, 'c'},
 		{"listen", required_argument, NULL, 'l'},
@@ -43,6 +53,9 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
 		{"version", no_argument, NULL, OPT_VERSION},
 		{"help", no_argument, NULL, OPT_HELP},
+		{"inetd", no_argument, NULL, OPT_INETD},
+		{"check", no_argument, NULL, OPT_CHECK},
+		{"json", no_argument, NULL, OPT_JSON},
 		{NULL, 0, NULL, 0},
 	};
 	int c;
@@ -83,6 +96,17 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		case OPT_CHECK_CONFIG:
 			o->check_config = true;
 			break;
+		case OPT_INETD:
+		case OPT_CHECK:
+			if (o->mode != MODE_DAEMON) {
+				fprintf(stderr, "clustercheckd: --inetd and --check are exclusive\n");
+				return -1;
+			}
+			o->mode = c == OPT_INETD ? MODE_INETD : MODE_CHECK;
+			break;
+		case OPT_JSON:
+			o->json = true;
+			break;
 		case OPT_VERSION:
 			printf("clustercheckd %s\n", CLUSTERCHECKD_VERSION);
 			exit(0);
@@ -99,11 +123,26 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		cli_usage(stderr);
 		return -1;
 	}
+	if (o->json && o->mode != MODE_CHECK) {
+		fprintf(stderr, "clustercheckd: --json goes with --check\n");
+		return -1;
+	}
 	if (o->socket && (o->host || o->port >= 0)) {
 		fprintf(stderr, "clustercheckd: --socket and --host/--port are exclusive\n");
 		return -1;
 	}
 	return 0;
+}
+
+bool cli_has_flag(int argc, char **argv, const char *flag)
+{
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--") == 0)
+			return false;
+		if (strcmp(argv[i], flag) == 0)
+			return true;
+	}
+	return false;
 }
 
 static int copy_override(char *dst, size_t len, const char *src, const char *what)

@@ -12,6 +12,7 @@
 #include "http.h"
 #include "log.h"
 #include "poller.h"
+#include "sdnotify.h"
 
 static void publish(void *ctx, const struct snapshot *snap)
 {
@@ -128,7 +129,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	}
 	ho = (struct http_opts){
 		.listen = c->listen,
-		.listen_fd = -1,
+		.listen_fd = sdnotify_listen_fd(err, sizeof err),
 		.timeout_s = c->http_timeout_s,
 		.max_connections = c->http_max_connections,
 		.max_connections_per_ip = c->http_max_connections_per_ip,
@@ -136,24 +137,26 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		.view = view,
 		.view_ctx = h,
 	};
-	srv = http_start(&ho, err, sizeof err);
+	srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
 	if (!srv) {
 		log_warnx("%s", err);
 		rc = 1;
 		goto stop_agent;
 	}
 	log_info("clustercheckd %s answering on %s (port %u), mysqld at %s%s", CLUSTERCHECKD_VERSION,
-		 c->listen, http_port(srv), c->mysql.host[0] ? "tcp " : "socket ",
-		 c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
+		 ho.listen_fd >= 0 ? "the socket from systemd" : c->listen, http_port(srv),
+		 c->mysql.host[0] ? "tcp " : "socket ", c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
 	if (ctl)
 		log_info("ctl socket %s (mode %04o)", c->ctl_socket, c->ctl_mode);
 	if (agent)
 		log_info("HAProxy agent-check on %s (port %u)", c->agent_listen, agent_port(agent));
+	sdnotify_ready("listening; waiting for the first answer from mysqld");
 
 	for (;;) {
 		/* The tick notices a snapshot going stale when the poller is
 		 * stuck and publishes nothing. */
 		struct timespec tick = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000}, now;
+		struct verdict v;
 		int sig = sigtimedwait(&sigs, NULL, &tick);
 
 		/* The first SIGTERM drains (HAProxy must see the node leave
@@ -165,15 +168,18 @@ int daemon_run(struct cfg *c, const struct cli *o)
 			log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)",
 				   c->drain_seconds);
 			admin_set_stopping(adm, c->drain_seconds);
+			sdnotify_stopping("SIGTERM: draining");
 		} else if (sig == SIGTERM || sig == SIGINT) {
 			log_info("signal %d: stopping", sig);
+			sdnotify_stopping(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 			break;
 		}
 		if (sig == SIGHUP)
 			reload(c, o, h, p);
 		admin_check_file(adm);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		health_tick(h, &now);
+		v = health_tick(h, &now);
+		sdnotify_tick(&v, &now);
 		if (stopping && (now.tv_sec > stop_at.tv_sec ||
 				 (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec))) {
 			log_info("drain period over: stopping");

@@ -484,13 +484,22 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	pthread_mutex_unlock(&s->lock);
 }
 
+static long long ms_until(const struct timespec *deadline)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
+	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+}
+
 int http_serve_connection(const struct http_opts *o, int fd)
 {
 	struct http_server s = {.opts = *o, .one_shot = true, .status_sent = -1};
 	struct sockaddr_storage peer;
 	socklen_t peer_len = sizeof peer;
 	struct timespec deadline;
-	int rc = 0;
+	long long left;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) == -1) {
 		log_warn("inetd: the connection is not a socket");
@@ -499,8 +508,11 @@ int http_serve_connection(const struct http_opts *o, int fd)
 	}
 	pthread_mutex_init(&s.lock, NULL);
 	pthread_cond_init(&s.closed_cond, NULL);
-	s.daemon = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_INTERNAL_POLLING_THREAD |
-					    MHD_USE_ITC | MHD_USE_ERROR_LOG,
+	/* One connection, one thread: MHD runs in this thread (MHD_run_wait),
+	 * with no polling thread to start, wake and join. A process per check
+	 * pays for every thread hand-off, and on a busy host each one can wait
+	 * for a CPU. */
+	s.daemon = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
 				    0, NULL, NULL, on_request, &s,
 				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
@@ -517,12 +529,15 @@ int http_serve_connection(const struct http_opts *o, int fd)
 		MHD_stop_daemon(s.daemon);
 		goto out;
 	}
-	clock_gettime(CLOCK_REALTIME, &deadline);
+	/* MHD's own timeout is per idle period; this bounds the whole
+	 * exchange, however slowly a client trickles its bytes. */
+	clock_gettime(CLOCK_MONOTONIC, &deadline);
 	deadline.tv_sec += (time_t)o->timeout_s + 1;
-	pthread_mutex_lock(&s.lock);
-	while (!s.closed && rc == 0)
-		rc = pthread_cond_timedwait(&s.closed_cond, &s.lock, &deadline);
-	pthread_mutex_unlock(&s.lock);
+	while (!s.closed && (left = ms_until(&deadline)) > 0)
+		if (MHD_run_wait(s.daemon, (int32_t)left) != MHD_YES)
+			break;
+	if (!s.closed)
+		log_warnx("inetd: the client took longer than %u s; closing", o->timeout_s + 1);
 	MHD_stop_daemon(s.daemon);
 out:
 	pthread_cond_destroy(&s.closed_cond);

@@ -1,15 +1,18 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <syslog.h>
 #include <pthread.h>
 #include <time.h>
+#include <unistd.h>
 
 static enum log_target target = LOG_TO_STDERR;
 static int max_priority = LOG_INFO;
 static const char *prog = "clustercheckd";
+static int file_fd = -1;
 
 void log_init(enum log_target t, const char *ident)
 {
@@ -20,6 +23,19 @@ void log_init(enum log_target t, const char *ident)
 		prog = ident;
 	if (t == LOG_TO_SYSLOG)
 		openlog(prog, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+int log_open_file(const char *path, const char *ident)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0640);
+
+	if (fd == -1)
+		return -1;
+	log_init(LOG_TO_FILE, ident);
+	if (file_fd != -1)
+		close(file_fd);
+	file_fd = fd;
+	return 0;
 }
 
 enum log_target log_target_current(void)
@@ -59,7 +75,14 @@ void log_vmsg(int priority, const char *fmt, va_list ap)
 			line[n - 1] = '\n';
 		else
 			line[n++] = '\n';
-		fwrite(line, 1, n, stderr);
+		if (target == LOG_TO_FILE) {
+			/* O_APPEND and one write(): lines from several
+			 * processes sharing the file stay whole. */
+			if (write(file_fd, line, n) < 0)
+				(void)0;
+		} else {
+			fwrite(line, 1, n, stderr);
+		}
 	}
 out:
 	errno = saved;

@@ -1,5 +1,5 @@
-/* clustercheckd: wiring only. Parse the command line, load the
- * configuration, hand over to the mode asked for. */
+/* clustercheckd: wiring only. Pick the mode from how we were invoked,
+ * load the configuration, hand over. */
 #include <mysql.h>
 #include <signal.h>
 #include <stdio.h>
@@ -9,8 +9,10 @@
 #include "cli.h"
 #include "daemon.h"
 #include "ctl.h"
+#include "dropin.h"
 #include "log.h"
 #include "notify.h"
+#include "oneshot.h"
 
 int main(int argc, char **argv)
 {
@@ -23,11 +25,19 @@ int main(int argc, char **argv)
 		return ctl_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "notify") == 0)
 		return notify_main(argc - 1, argv + 1);
+	/* Before anything else that reads arguments: clustercheck's positional
+	 * form may carry a password on argv, which the drop-in scrubs at once.
+	 * (ctl and notify above carry none, and would look positional.) */
+	if (dropin_invoked(argc, argv))
+		return dropin_main(argc, argv);
+	if (cli_has_flag(argc, argv, "--inetd"))
+		return oneshot_inetd_main(argc, argv);
+
 	if (cli_parse(argc, argv, &o) != 0)
 		return 2;
 	if (cli_load_config(&c, &o, cli_report_to_stderr) != 0) {
 		fprintf(stderr, "clustercheckd: configuration not usable\n");
-		return 1;
+		return o.mode == MODE_CHECK ? ONESHOT_EXIT_UNKNOWN : 1;
 	}
 	if (o.check_config) {
 		printf("configuration OK\n");
@@ -39,9 +49,12 @@ int main(int argc, char **argv)
 		log_set_level(7);
 	if (mysql_library_init(0, NULL, NULL) != 0) {
 		log_warnx("cannot initialise the MariaDB client library");
-		return 1;
+		return o.mode == MODE_CHECK ? ONESHOT_EXIT_UNKNOWN : 1;
 	}
-	rc = daemon_run(&c, &o);
+	if (o.mode == MODE_CHECK)
+		rc = oneshot_check(&c, o.json, stdout);
+	else
+		rc = daemon_run(&c, &o);
 	explicit_bzero(&c, sizeof c);
 	mysql_library_end();
 	return rc;

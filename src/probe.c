@@ -120,7 +120,8 @@ static int connect_mysqld(struct probe *p, struct snapshot *out)
 	if (!mysql_real_connect(m, tcp ? c->host : "localhost",
 				c->user[0] ? c->user : NULL,
 				c->password[0] ? c->password : NULL, NULL,
-				tcp ? c->port : 0, tcp ? NULL : c->socket,
+				/* No socket named: the defaults file's, or the library's. */
+				tcp ? c->port : 0, tcp || !c->socket[0] ? NULL : c->socket,
 				CLIENT_MULTI_STATEMENTS))
 		return fail(p, out, m, "cannot connect");
 
