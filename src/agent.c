@@ -9,11 +9,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
 #include "cfg.h"
+#include "acceptor.h"
 #include "log.h"
 #include "verdict.h"
 
@@ -84,9 +84,8 @@ size_t agent_line(const struct health_view *view, const struct timespec *now,
 /* ---- the server ---- */
 
 struct agent_server {
-	pthread_t thread;
+	struct acceptor *acceptor;
 	int listen_fd;
-	int wake_fd;
 	struct agent_weight_cfg weight;
 	agent_view_fn view;
 	void *ctx;
@@ -142,8 +141,9 @@ static void drain_input(int fd)
 	}
 }
 
-static void serve(struct agent_server *s, int fd)
+static void serve_connection(void *ctx, int fd)
 {
+	struct agent_server *s = ctx;
 	struct health_view view;
 	struct timespec now;
 	char line[256];
@@ -157,31 +157,6 @@ static void serve(struct agent_server *s, int fd)
 	shutdown(fd, SHUT_WR);
 	drain_input(fd);
 	close(fd);
-}
-
-static void *run(void *arg)
-{
-	struct agent_server *s = arg;
-
-	for (;;) {
-		struct pollfd fds[2] = {{.fd = s->wake_fd, .events = POLLIN},
-					{.fd = s->listen_fd, .events = POLLIN}};
-
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_warn("agent-check: poll");
-			break;
-		}
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents & POLLIN) {
-			int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0)
-				serve(s, fd);
-		}
-	}
-	return NULL;
 }
 
 static int open_listener(const char *addr, char *err, size_t errlen)
@@ -225,7 +200,6 @@ struct agent_server *agent_start(const char *addr, const struct agent_weight_cfg
 				 agent_view_fn view, void *ctx, char *err, size_t errlen)
 {
 	struct agent_server *s = calloc(1, sizeof *s);
-	int rc;
 
 	if (!s) {
 		snprintf(err, errlen, "agent-check: out of memory");
@@ -234,24 +208,14 @@ struct agent_server *agent_start(const char *addr, const struct agent_weight_cfg
 	s->weight = *w;
 	s->view = view;
 	s->ctx = ctx;
-	s->wake_fd = -1;
 	s->listen_fd = open_listener(addr, err, errlen);
 	if (s->listen_fd < 0)
 		goto fail;
-	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (s->wake_fd < 0) {
-		snprintf(err, errlen, "agent-check: eventfd: %s", strerror(errno));
-		goto fail;
-	}
-	rc = pthread_create(&s->thread, NULL, run, s);
-	if (rc == 0)
+	s->acceptor = acceptor_start(s->listen_fd, serve_connection, s, "agent-check", err, errlen);
+	if (s->acceptor)
 		return s;
-	snprintf(err, errlen, "agent-check: cannot start thread: %s", strerror(rc));
+	close(s->listen_fd);
 fail:
-	if (s->listen_fd >= 0)
-		close(s->listen_fd);
-	if (s->wake_fd >= 0)
-		close(s->wake_fd);
 	free(s);
 	return NULL;
 }
@@ -272,14 +236,9 @@ unsigned agent_port(const struct agent_server *s)
 
 void agent_stop(struct agent_server *s)
 {
-	uint64_t one = 1;
-
 	if (!s)
 		return;
-	if (write(s->wake_fd, &one, sizeof one) < 0)
-		log_warn("agent-check: cannot wake the thread");
-	pthread_join(s->thread, NULL);
+	acceptor_stop(s->acceptor);
 	close(s->listen_fd);
-	close(s->wake_fd);
 	free(s);
 }

@@ -12,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -20,6 +19,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "acceptor.h"
 #include "log.h"
 
 /* A client gets this long to send its line and read the answer; the agent
@@ -169,16 +169,16 @@ static ssize_t read_bounded(int fd, char *buf, size_t len, bool stop_at_newline,
 /* ---- server ---- */
 
 struct ctl_server {
-	pthread_t thread;
+	struct acceptor *acceptor;
 	int listen_fd;
-	int wake_fd;
 	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	ctl_handler_fn fn;
 	void *ctx;
 };
 
-static void serve(struct ctl_server *s, int fd)
+static void serve_connection(void *ctx, int fd)
 {
+	struct ctl_server *s = ctx;
 	long long deadline = mono_ms() + CTL_IO_MS;
 	struct ctl_peer peer = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
 	struct ucred cred;
@@ -214,31 +214,6 @@ static void serve(struct ctl_server *s, int fd)
 	while (mono_ms() < deadline && read_bounded(fd, line, sizeof line, false, deadline) > 0)
 		;
 	close(fd);
-}
-
-static void *run(void *arg)
-{
-	struct ctl_server *s = arg;
-
-	for (;;) {
-		struct pollfd fds[2] = {{.fd = s->wake_fd, .events = POLLIN},
-					{.fd = s->listen_fd, .events = POLLIN}};
-
-		if (poll(fds, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			log_warn("ctl: poll");
-			break;
-		}
-		if (fds[0].revents)
-			break;
-		if (fds[1].revents & POLLIN) {
-			int fd = accept4(s->listen_fd, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK);
-			if (fd >= 0)
-				serve(s, fd);
-		}
-	}
-	return NULL;
 }
 
 /* Whoever can write the directory can swap the socket for their own and
@@ -349,7 +324,6 @@ struct ctl_server *ctl_server_start(const char *path, unsigned mode, const char 
 	}
 	s->fn = fn;
 	s->ctx = ctx;
-	s->wake_fd = -1;
 	snprintf(s->path, sizeof s->path, "%s", path);
 	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
 	s->listen_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -375,37 +349,23 @@ struct ctl_server *ctl_server_start(const char *path, unsigned mode, const char 
 		unlink(path);
 		goto fail;
 	}
-	s->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (s->wake_fd < 0) {
-		snprintf(err, errlen, "ctl: eventfd: %s", strerror(errno));
-		unlink(path);
-		goto fail;
-	}
-	rc = pthread_create(&s->thread, NULL, run, s);
-	if (rc == 0)
+	s->acceptor = acceptor_start(s->listen_fd, serve_connection, s, "ctl", err, errlen);
+	if (s->acceptor)
 		return s;
-	snprintf(err, errlen, "ctl: cannot start thread: %s", strerror(rc));
 	unlink(path);
 fail:
 	if (s->listen_fd >= 0)
 		close(s->listen_fd);
-	if (s->wake_fd >= 0)
-		close(s->wake_fd);
 	free(s);
 	return NULL;
 }
 
 void ctl_server_stop(struct ctl_server *s)
 {
-	uint64_t one = 1;
-
 	if (!s)
 		return;
-	if (write(s->wake_fd, &one, sizeof one) < 0)
-		log_warn("ctl: cannot wake the thread");
-	pthread_join(s->thread, NULL);
+	acceptor_stop(s->acceptor);
 	close(s->listen_fd);
-	close(s->wake_fd);
 	unlink(s->path);
 	free(s);
 }
