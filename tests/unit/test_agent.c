@@ -8,33 +8,10 @@
 #include <string.h>
 
 #include "agent.h"
+#include "fixtures.h"
 
 static const struct timespec NOW = {.tv_sec = 50};
 static const struct agent_weight_cfg OFF = {0, 10};
-
-static void put(struct snapshot *s, const char *name, const char *value)
-{
-	snapshot_set(s, name, strlen(name), value, strlen(value));
-}
-
-static void synced_view(struct health_view *v)
-{
-	memset(v, 0, sizeof *v);
-	snapshot_init(&v->snap);
-	v->snap.outcome = SNAP_OK;
-	v->snap.taken = NOW;
-	put(&v->snap, "wsrep_on", "ON");
-	put(&v->snap, "wsrep_local_state", "4");
-	put(&v->snap, "wsrep_local_state_comment", "Synced");
-	put(&v->snap, "wsrep_ready", "ON");
-	put(&v->snap, "wsrep_connected", "ON");
-	put(&v->snap, "wsrep_cluster_status", "Primary");
-	put(&v->snap, "wsrep_cluster_size", "3");
-	put(&v->snap, "wsrep_desync", "OFF");
-	put(&v->snap, "wsrep_local_recv_queue", "0");
-	verdict_policy_defaults(&v->policy);
-	v->admin = ADMIN_READY;
-}
 
 static void expect_line(const struct health_view *v, const struct agent_weight_cfg *w, const char *want)
 {
@@ -50,7 +27,7 @@ static void test_ready_says_up_ready_full_weight(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	expect_line(&v, &OFF, "up ready 100%\n");
 }
 
@@ -59,7 +36,7 @@ static void test_drain_healthy_says_up_drain(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	v.admin = ADMIN_DRAIN;
 	expect_line(&v, &OFF, "up drain\n");
 	/* drain_code does not matter to the agent port */
@@ -72,7 +49,7 @@ static void test_maint_says_maint_whatever_the_health(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	v.admin = ADMIN_MAINT;
 	expect_line(&v, &OFF, "maint\n");
 	v.snap.outcome = SNAP_UNREACHABLE;
@@ -84,9 +61,9 @@ static void test_not_ready_says_down_with_admin_and_reason(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "wsrep_desync", "ON");
-	put(&v.snap, "wsrep_local_state", "2");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_desync", "ON");
+	fixture_put(&v.snap, "wsrep_local_state", "2");
 	expect_line(&v, &OFF, "down ready #manually desynced (wsrep_desync=ON)\n");
 	/* a broken node that is also draining: both words, HAProxy keeps both */
 	v.admin = ADMIN_DRAIN;
@@ -98,8 +75,8 @@ static void test_pxc_maint_mode_says_drain(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "pxc_maint_mode", "SHUTDOWN");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "pxc_maint_mode", "SHUTDOWN");
 	expect_line(&v, &OFF, "up drain\n");
 }
 
@@ -108,7 +85,7 @@ static void test_notified_shutdown_is_down(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	snapshot_set_unreachable(&v.snap, 1053, "mysqld is shutting down (notified: disconnecting)");
 	expect_line(&v, &OFF, "down ready #mysqld unreachable: mysqld is shutting down (notified: disconnecting)\n");
 }
@@ -119,7 +96,7 @@ static void test_reason_is_one_bounded_printable_line(void **state)
 	char buf[512], why[SNAPSHOT_ERROR_MAX];
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	memset(why, 'x', sizeof why - 1);
 	why[sizeof why - 1] = '\0';
 	memcpy(why, "evil\nup ready\r\t\x01", 16);
@@ -141,8 +118,8 @@ static void test_small_buffer_still_ends_the_line(void **state)
 	char buf[8];
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "wsrep_cluster_status", "non-Primary");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_cluster_status", "non-Primary");
 	size_t n = agent_line(&v, &NOW, &OFF, buf, sizeof buf);
 	assert_int_equal(n, 7);
 	assert_int_equal(buf[6], '\n');
@@ -173,10 +150,10 @@ static void test_weight_in_the_line(void **state)
 	const struct agent_weight_cfg w = {5, 20};
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "wsrep_local_recv_queue", "4");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_local_recv_queue", "4");
 	expect_line(&v, &w, "up ready 80%\n");
-	put(&v.snap, "wsrep_local_recv_queue", "garbage");
+	fixture_put(&v.snap, "wsrep_local_recv_queue", "garbage");
 	expect_line(&v, &w, "up ready 100%\n");
 }
 

@@ -10,32 +10,9 @@
 #include <jansson.h>
 
 #include "http.h"
+#include "fixtures.h"
 
 static const struct timespec NOW = {.tv_sec = 50};
-
-static void put(struct snapshot *s, const char *name, const char *value)
-{
-	snapshot_set(s, name, strlen(name), value, strlen(value));
-}
-
-static void synced_view(struct health_view *v)
-{
-	memset(v, 0, sizeof *v);
-	snapshot_init(&v->snap);
-	v->snap.outcome = SNAP_OK;
-	v->snap.taken = NOW;
-	put(&v->snap, "wsrep_on", "ON");
-	put(&v->snap, "wsrep_local_state", "4");
-	put(&v->snap, "wsrep_local_state_comment", "Synced");
-	put(&v->snap, "wsrep_ready", "ON");
-	put(&v->snap, "wsrep_connected", "ON");
-	put(&v->snap, "wsrep_cluster_status", "Primary");
-	put(&v->snap, "wsrep_cluster_size", "3");
-	put(&v->snap, "wsrep_desync", "OFF");
-	put(&v->snap, "read_only", "OFF");
-	verdict_policy_defaults(&v->policy);
-	v->admin = ADMIN_READY;
-}
 
 static struct http_reply build(const char *method, const char *path, bool verbose,
 			       const struct health_view *v, enum http_bodies bodies)
@@ -64,14 +41,14 @@ static void test_haproxy_options_get_and_head_agree(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	expect("OPTIONS", "/", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
 	expect("HEAD", "/", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
 	expect("OPTIONS", "*", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
-	put(&v.snap, "wsrep_desync", "ON");
-	put(&v.snap, "wsrep_local_state", "2");
-	put(&v.snap, "wsrep_local_state_comment", "Donor/Desynced");
+	fixture_put(&v.snap, "wsrep_desync", "ON");
+	fixture_put(&v.snap, "wsrep_local_state", "2");
+	fixture_put(&v.snap, "wsrep_local_state_comment", "Donor/Desynced");
 	expect("OPTIONS", "/", &v, BODIES_CLUSTERCHECKD, 503,
 	       "Galera node is not ready: manually desynced (wsrep_desync=ON)\n");
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 503,
@@ -84,7 +61,7 @@ static void test_other_methods_get_405_with_allow(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	for (size_t i = 0; i < sizeof methods / sizeof *methods; i++) {
 		struct http_reply r = build(methods[i], "/", false, &v, BODIES_CLUSTERCHECKD);
 		assert_int_equal(r.status, 405);
@@ -98,7 +75,7 @@ static void test_unknown_path_is_404(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	expect("GET", "/nope", &v, BODIES_CLUSTERCHECKD, 404, "Not found: /nope\n");
 	expect("GET", "//", &v, BODIES_CLUSTERCHECKD, 404, "Not found: //\n");
 }
@@ -108,17 +85,17 @@ static void test_clustercheck_bodies_byte_for_byte(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	/* Lengths as olafz/percona-clustercheck declares them: 40, 43, 51, 44. */
 	expect("GET", "/", &v, BODIES_CLUSTERCHECK, 200, "Percona XtraDB Cluster Node is synced.\r\n");
 	v.policy.read_only_ok = false;
-	put(&v.snap, "read_only", "ON");
+	fixture_put(&v.snap, "read_only", "ON");
 	expect("GET", "/", &v, BODIES_CLUSTERCHECK, 503, "Percona XtraDB Cluster Node is read-only.\r\n");
 	v.admin = ADMIN_MAINT;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECK, 503,
 	       "Percona XtraDB Cluster Node is manually disabled.\r\n");
-	synced_view(&v);
-	put(&v.snap, "wsrep_local_state", "1");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_local_state", "1");
 	expect("GET", "/", &v, BODIES_CLUSTERCHECK, 503, "Percona XtraDB Cluster Node is not synced.\r\n");
 	assert_int_equal(strlen("Percona XtraDB Cluster Node is synced.\r\n"), 40);
 	assert_int_equal(strlen("Percona XtraDB Cluster Node is manually disabled.\r\n"), 51);
@@ -129,13 +106,13 @@ static void test_ready_for_other_reasons_says_why(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "wsrep_local_state", "2");
-	put(&v.snap, "wsrep_local_state_comment", "Donor/Desynced");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_local_state", "2");
+	fixture_put(&v.snap, "wsrep_local_state_comment", "Donor/Desynced");
 	v.policy.donor = DONOR_ALWAYS;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 200,
 	       "Galera node is ready: Donor/Desynced, allowed by donor policy always\n");
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	v.admin = ADMIN_DRAIN;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 404, "Galera node is draining: draining\n");
 	/* the operator's reason, when there is one */
@@ -156,8 +133,8 @@ static void test_verbose_names_the_failing_check(void **state)
 	struct http_reply r;
 
 	(void)state;
-	synced_view(&v);
-	put(&v.snap, "wsrep_cluster_status", "non-Primary");
+	fixture_synced_view(&v, NOW);
+	fixture_put(&v.snap, "wsrep_cluster_status", "non-Primary");
 	r = build("GET", "/", true, &v, BODIES_CLUSTERCHECKD);
 	assert_int_equal(r.status, 503);
 	assert_non_null(strstr(r.body, "[+]mysqld ok: mysqld answered\n"));
@@ -179,11 +156,11 @@ static void test_ready_is_the_same_funnel_as_root(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	expect("GET", "/ready", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
 	expect("OPTIONS", "/ready", &v, BODIES_CLUSTERCHECKD, 200, "Galera node is synced.\n");
-	put(&v.snap, "wsrep_local_state", "1");
-	put(&v.snap, "wsrep_local_state_comment", "Joining: receiving State Transfer");
+	fixture_put(&v.snap, "wsrep_local_state", "1");
+	fixture_put(&v.snap, "wsrep_local_state_comment", "Joining: receiving State Transfer");
 	expect("GET", "/ready", &v, BODIES_CLUSTERCHECKD, 503,
 	       "Galera node is not ready: Joining: receiving State Transfer (wsrep_local_state=1)\n");
 	expect("HEAD", "/", &v, BODIES_CLUSTERCHECKD, 503,
@@ -195,14 +172,14 @@ static void test_live_survives_what_ready_does_not(void **state)
 	struct health_view v;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	v.memory.unreachable_since = NOW;
 	liveness_policy_defaults(&v.live_policy);
-	put(&v.snap, "wsrep_local_state", "1");
+	fixture_put(&v.snap, "wsrep_local_state", "1");
 	expect("GET", "/live", &v, BODIES_CLUSTERCHECKD, 200,
 	       "Galera node is alive: joining (wsrep_local_state=1)\n");
 	/* mysqld gone for 40 s with nothing under way: dead. */
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	liveness_policy_defaults(&v.live_policy);
 	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
 	snapshot_init(&v.snap);
@@ -224,7 +201,7 @@ static void test_live_verbose_lists_its_checks(void **state)
 	struct http_reply r;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	liveness_policy_defaults(&v.live_policy);
 	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
 	snapshot_init(&v.snap);
@@ -238,7 +215,7 @@ static void test_live_verbose_lists_its_checks(void **state)
 	http_reply_free(&r);
 
 	req.path = "/ready";
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	r = build_req(&req, &v);
 	assert_int_equal(r.status, 200);
 	for (int i = 0; i < CHECK_COUNT; i++) {
@@ -258,11 +235,11 @@ static void test_status_and_accept_json(void **state)
 	json_t *j;
 
 	(void)state;
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	snprintf(v.datadir, sizeof v.datadir, "/var/lib/mysql");
 	v.snap.datadir.checked = true;
 	grastate_parse("seqno: 99\nsafe_to_bootstrap: 0\n", 31, &v.snap.datadir.grastate);
-	put(&v.snap, "wsrep_local_state", "2");
+	fixture_put(&v.snap, "wsrep_local_state", "2");
 	r = build_req(&req, &v);
 	assert_int_equal(r.status, 200); /* the document was served, whatever it says */
 	assert_string_equal(r.content_type, "application/json");
@@ -301,7 +278,7 @@ static void test_metrics_content_type_and_counts(void **state)
 	metrics_count(&counts, metrics_endpoint_of("/ready"), 503);
 	metrics_count(&counts, metrics_endpoint_of("*"), 200);
 	metrics_count(&counts, metrics_endpoint_of("/nope"), 404);
-	synced_view(&v);
+	fixture_synced_view(&v, NOW);
 	r = build_req(&req, &v);
 	assert_int_equal(r.status, 200);
 	assert_string_equal(r.content_type, "text/plain; version=0.0.4; charset=utf-8");

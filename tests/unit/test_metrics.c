@@ -10,13 +10,9 @@
 #include <string.h>
 
 #include "metrics.h"
+#include "fixtures.h"
 
 static const struct timespec NOW = {.tv_sec = 100};
-
-static void put(struct snapshot *s, const char *name, const char *value)
-{
-	snapshot_set(s, name, strlen(name), value, strlen(value));
-}
 
 static void view(struct health_view *v)
 {
@@ -24,16 +20,16 @@ static void view(struct health_view *v)
 	snapshot_init(&v->snap);
 	v->snap.outcome = SNAP_OK;
 	v->snap.taken = (struct timespec){.tv_sec = 99, .tv_nsec = 500000000};
-	put(&v->snap, "wsrep_on", "ON");
-	put(&v->snap, "wsrep_local_state", "4");
-	put(&v->snap, "wsrep_ready", "ON");
-	put(&v->snap, "wsrep_connected", "ON");
-	put(&v->snap, "wsrep_cluster_status", "Primary");
-	put(&v->snap, "wsrep_cluster_size", "3");
-	put(&v->snap, "wsrep_local_recv_queue", "7");
-	put(&v->snap, "wsrep_last_committed", "123456789012");
-	put(&v->snap, "wsrep_flow_control_paused", "0.25");
-	put(&v->snap, "wsrep_desync", "OFF");
+	fixture_put(&v->snap, "wsrep_on", "ON");
+	fixture_put(&v->snap, "wsrep_local_state", "4");
+	fixture_put(&v->snap, "wsrep_ready", "ON");
+	fixture_put(&v->snap, "wsrep_connected", "ON");
+	fixture_put(&v->snap, "wsrep_cluster_status", "Primary");
+	fixture_put(&v->snap, "wsrep_cluster_size", "3");
+	fixture_put(&v->snap, "wsrep_local_recv_queue", "7");
+	fixture_put(&v->snap, "wsrep_last_committed", "123456789012");
+	fixture_put(&v->snap, "wsrep_flow_control_paused", "0.25");
+	fixture_put(&v->snap, "wsrep_desync", "OFF");
 	verdict_policy_defaults(&v->policy);
 	liveness_policy_defaults(&v->live_policy);
 	v->counters.polls = 10;
@@ -107,7 +103,7 @@ static void test_unknown_facts_are_left_out(void **state)
 	free(t);
 
 	view(&v);
-	put(&v.snap, "wsrep_cluster_size", "banana");
+	fixture_put(&v.snap, "wsrep_cluster_size", "banana");
 	t = metrics_text(&v, &NOW, NULL, &len);
 	assert_null(strstr(t, "galera_wsrep_cluster_size"));
 	free(t);
