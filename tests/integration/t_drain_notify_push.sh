@@ -43,12 +43,23 @@ expect_http "$port" 200 'synced' 5 "agent3 200 after desync OFF" >/dev/null
 to_ms() { date -d "${1/T/ }" +%s%3N; }
 
 log_lines=$(wc -l <"$CCK_LOGDIR/agent3.log")
+conns_before=$(node_status 3 Connections)
 CCK_LOAD_PASSWORD=$LOAD_PASS "$CCK_REPO/bench/cck_load" --host 127.0.0.1 --port "${NODE_PORT[3]}" \
 	--user load --threads 1 --pause-ms 5 --stop-file "$CCK_TMP/probe3.stop" \
 	</dev/null >"$CCK_TMP/probe3.out" 2>"$CCK_TMP/probe3.err" &
 echo $! >"$CCK_TMP/probe3.pid"
 on_exit 'load_stop probe3 >/dev/null'
-sleep 0.3 # let the client connect a few times: its first failure must be the shutdown
+# The client must be seen working before the shutdown, so that its first
+# failure is the shutdown: wait for node3 to have accepted a burst of new
+# connections beyond the one each reading of the counter costs us.
+echo 1 >"$CCK_TMP/probe3.reads"
+_client_connecting() {
+	local reads
+	reads=$(($(<"$CCK_TMP/probe3.reads") + 1))
+	echo "$reads" >"$CCK_TMP/probe3.reads"
+	(($(node_status 3 Connections) - conns_before - reads >= 20))
+}
+wait_until 10 "the direct client to connect to node3 repeatedly" _client_connecting >/dev/null
 [[ ! -s $CCK_TMP/probe3.err ]] || fail "direct client to node3 fails before the shutdown: $(head -n 1 "$CCK_TMP/probe3.err")"
 now_ms; t0=$REPLY
 echo "SIGTERM to node3 mysqld at $(date -d @$((t0 / 1000)) +%T).$(printf %03d $((t0 % 1000)))" >&2
