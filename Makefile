@@ -29,7 +29,7 @@ PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
 DEPS     ?= scripts/deps.sh
 SUBMAKE   = $(MAKE) --no-print-directory
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
              -DCLUSTERCHECKD_VERSION='"$(VERSION)"' -pthread -MMD -MP
 LDLIBS   += $(PKG_LIBS) -pthread
 
@@ -60,7 +60,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
 .PHONY: all all-built test unit integration deps deps-build install clean demo bench fuzz check-werror \
         asan unit-asan unit-valgrind integration-asan fuzz-smoke fuzz-deps fuzz-build \
-        man make-check install-check install-files deb deb-test
+        man make-check install-check install-files deb
 all: deps-build
 	@$(SUBMAKE) all-built
 
@@ -148,8 +148,9 @@ integration-asan: asan clustercheckd $(B)/loadgen bench/cck_load
 	 exit $$rc
 
 # Each step in a make of its own, in this order, after deps.
+# (deb: the package that t_deb_package_installs_and_removes installs.)
 TEST_STEPS ?= make-check clustercheckd unit man install-check unit-asan unit-valgrind \
-              fuzz-smoke deb-test integration-asan
+              fuzz-smoke deb integration-asan
 test: deps
 	@set -e; for t in $(TEST_STEPS); do echo "== make $$t"; $(SUBMAKE) WERROR=1 $$t; done
 
@@ -274,10 +275,10 @@ install-check: clustercheckd man
 make-check:
 	@tests/make/t_flags_after_deps.sh
 
-# Debian packages with the standard tooling (debian/), into build-deb/.
+# Debian packages with the standard tooling (debian/), into build-deb/,
+# lintian clean. tests/integration/t_deb_package_installs_and_removes.sh
+# installs, uses and purges them.
 deb: deps
-	@tests/make/build_deb.sh
-deb-test: deb
-	@tests/make/t_deb_package_installs_and_removes.sh
+	@scripts/build-deb.sh
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(wildcard $(FUZZ_DIR)/*.d)

@@ -76,7 +76,8 @@ run() {
 }
 
 run all
-./clustercheckd --version >/dev/null && [[ -s man/clustercheckd.conf.5 ]] || fail "make: no binary or page"
+./clustercheckd --version >/dev/null || fail "make: the binary does not run"
+[[ -s man/clustercheckd.conf.5 ]] || fail "make: no clustercheckd.conf(5)"
 run install DESTDIR="$tmp/root" PREFIX=/usr
 "$tmp/root/usr/sbin/clustercheckd" --version >/dev/null || fail "make install: no binary"
 run demo

@@ -51,7 +51,7 @@ for want in '^\.SH HTTP ENDPOINTS' '^\.B /ready$' '^\.B /live$' '^\.B /status$' 
 	'^\.SH MODES' '^\.B --inetd$' '^\.B --check$' '^\.B --check-config$' 'clustercheck drop-in'; do
 	grep -qE -- "$want" "$tmp/man8" || fail "clustercheckd(8) lacks $want"
 done
-echo "ok: clustercheckd(8) names $(wc -w <<<"$opts") options and subcommands: $(echo $cmds)" >&2
+echo "ok: clustercheckd(8) names $(wc -w <<<"$opts") options and subcommands: ${cmds//$'\n'/ }" >&2
 
 # make install-files into a scratch root, under another PREFIX.
 root=$tmp/root
