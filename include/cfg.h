@@ -44,7 +44,7 @@ struct cfg {
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;
 	struct liveness_policy live;
-	/* issue 4: draining, maintenance, ctl socket, HAProxy agent-check */
+	/* draining, maintenance, ctl socket, HAProxy agent-check */
 	unsigned drain_seconds;      /* answer "draining" this long after SIGTERM */
 	char maint_file[PATH_MAX];   /* exists -> maintenance; "" = off */
 	char ctl_socket[108];        /* unix socket for `ctl` and `notify`; "" = off */

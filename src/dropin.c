@@ -50,8 +50,8 @@ void dropin_settings_defaults(struct dropin_settings *s)
 {
 	memset(s, 0, sizeof *s);
 	/* What the script meant. Its `${MYSQL_USERNAME:=-clustercheckuser}`
-	 * made the default "-clustercheckuser" (olafz/percona-clustercheck#29),
-	 * so every node answered 503: not reproduced. */
+	 * made the default "-clustercheckuser" (reported upstream, never
+	 * fixed), so every node answered 503: not reproduced. */
 	snprintf(s->user, sizeof s->user, "clustercheckuser");
 	snprintf(s->password, sizeof s->password, "clustercheckpassword!");
 	s->port = 3306;

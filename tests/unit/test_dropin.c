@@ -76,7 +76,7 @@ static void test_defaults_fix_the_username_bug(void **state)
 
 	(void)state;
 	dropin_settings_defaults(&s);
-	/* Not "-clustercheckuser" (olafz/percona-clustercheck#29). */
+	/* Not "-clustercheckuser", the script's typo. */
 	assert_string_equal(s.user, "clustercheckuser");
 	assert_string_equal(s.password, "clustercheckpassword!");
 	assert_false(s.donor_ok);
