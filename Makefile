@@ -274,6 +274,7 @@ install-check: clustercheckd man
 	@tests/make/t_man_and_install.sh
 make-check:
 	@tests/make/t_flags_after_deps.sh
+	@tests/make/t_docs_speak_of_the_project.sh
 
 # Debian packages with the standard tooling (debian/), into build-deb/,
 # lintian clean. tests/integration/t_deb_package_installs_and_removes.sh
