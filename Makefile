@@ -260,8 +260,11 @@ install-files:
 	set -e; for f in $(UNITS); do $(INSTALL_SED) $$f >$(DESTDIR)$(SYSTEMDUNITDIR)/$${f#systemd/}; \
 		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f#systemd/}; done
 	install -m 0644 systemd/clustercheckd.sysusers $(DESTDIR)$(SYSUSERSDIR)/clustercheckd.conf
-	set -e; for f in xinetd/*; do $(INSTALL_SED) $$f >$(DESTDIR)$(SYSCONFDIR)/xinetd.d/$${f#xinetd/}; \
-		chmod 0644 $(DESTDIR)$(SYSCONFDIR)/xinetd.d/$${f#xinetd/}; done
+	@# An existing xinetd service, perhaps enabled by its administrator, is
+	@# left as it is: the new file lands beside it as NAME.new (xinetd skips
+	@# names with a dot).
+	set -e; for f in xinetd/*; do d=$(DESTDIR)$(SYSCONFDIR)/xinetd.d/$${f#xinetd/}; \
+		if [ -e $$d ]; then d=$$d.new; fi; $(INSTALL_SED) $$f >$$d; chmod 0644 $$d; done
 	install -m 0644 man/clustercheckd.8 $(DESTDIR)$(MANDIR)/man8/clustercheckd.8
 	install -m 0644 man/clustercheckd.conf.5 $(DESTDIR)$(MANDIR)/man5/clustercheckd.conf.5
 	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/

@@ -82,6 +82,12 @@ done
 if grep -rl '/usr/local' "$root" --exclude=clustercheckd --exclude='*.md' --exclude='*.example' --exclude='*.[58]'; then
 	fail "installed files still point at /usr/local"
 fi
+# Installing again keeps an xinetd service its administrator enabled.
+sed -i 's/disable\( *\)= yes/disable\1= no/' "$root/etc/xinetd.d/clustercheckd"
+make --no-print-directory -s install-files DESTDIR="$root" PREFIX=/opt/cck >"$tmp/install.log" 2>&1 ||
+	{ cat "$tmp/install.log" >&2; fail "make install-files, again"; }
+grep -qE '^\s*disable\s*= no$' "$root/etc/xinetd.d/clustercheckd" || fail "a second install overwrote an enabled xinetd service"
+[[ -f $root/etc/xinetd.d/clustercheckd.new ]] || fail "a second install did not put the new xinetd file beside the old"
 MANWIDTH=100 man -l "$root/opt/cck/share/man/man8/clustercheckd.8" >/dev/null 2>&1 || fail "installed page does not render"
 "$root/opt/cck/sbin/clustercheckd" --version >/dev/null || fail "installed binary does not run"
 echo "ok: make install-files DESTDIR=... PREFIX=/opt/cck: binary, config example (0600), 4 units and sysusers with /opt/cck paths, xinetd files disabled, pages, docs" >&2
