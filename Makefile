@@ -3,6 +3,12 @@ PREFIX   ?= /usr/local
 DESTDIR  ?=
 BINDIR   ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
+DATAROOTDIR ?= $(PREFIX)/share
+MANDIR   ?= $(DATAROOTDIR)/man
+DOCDIR   ?= $(DATAROOTDIR)/doc/clustercheckd
+# systemd looks in /usr/local/lib/systemd/system too; a package sets these.
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= $(OPT) -g
@@ -12,10 +18,18 @@ ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
 PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+# Computed when a recipe first needs them (then kept), not when make reads
+# this file: on a fresh machine the entry targets (all, demo, test, bench,
+# install) install the packages first, then run the build in a new make.
+# tests/make/t_flags_after_deps.sh holds them to it.
+PKG_CFLAGS = $(eval PKG_CFLAGS := $$(shell pkg-config --cflags $(PKGS)))$(PKG_CFLAGS)
+PKG_LIBS   = $(eval PKG_LIBS := $$(shell pkg-config --libs $(PKGS)))$(PKG_LIBS)
+# What installs the build (`build`) or every (`all`) dependency. A package
+# build has its Build-Depends and passes DEPS=true.
+DEPS     ?= scripts/deps.sh
+SUBMAKE   = $(MAKE) --no-print-directory
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
-ALL_CFLAGS = -std=gnu11 $(WARN) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
+ALL_CFLAGS = -std=gnu11 $(WARN) $(CPPFLAGS) $(CFLAGS) $(PKG_CFLAGS) -Iinclude -D_GNU_SOURCE \
              -DCLUSTERCHECKD_VERSION='"$(VERSION)"' -pthread -MMD -MP
 LDLIBS   += $(PKG_LIBS) -pthread
 
@@ -44,9 +58,14 @@ LIB_OBJ  := $(filter-out $(B)/main.o,$(OBJ))
 UNIT_SRC := $(wildcard tests/unit/test_*.c)
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 
-.PHONY: all test unit integration deps install clean demo bench fuzz check-werror \
-        asan unit-asan unit-valgrind integration-asan fuzz-smoke fuzz-deps fuzz-build
-all: clustercheckd
+.PHONY: all all-built test unit integration deps deps-build install clean demo bench fuzz check-werror \
+        asan unit-asan unit-valgrind integration-asan fuzz-smoke fuzz-deps fuzz-build \
+        man make-check install-check install-files deb
+all: deps-build
+	@$(SUBMAKE) all-built
+
+# What `make` builds once the packages are there.
+all-built: clustercheckd man
 
 clustercheckd: $(OBJ)
 	$(Q_LD)$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJ) $(LDLIBS)
@@ -70,7 +89,9 @@ $(B)/tests/test_%: tests/unit/test_%.c $(LIB_OBJ) | $(B)/tests
 	$(Q_LD)$(CC) $(ALL_CFLAGS) -Itests/unit -o $@ $< $(LIB_OBJ) $(WRAP_test_$*) $(LDFLAGS) $(LDLIBS) -lcmocka
 
 deps:
-	@scripts/deps.sh
+	@$(DEPS) all
+deps-build:
+	@$(DEPS) build
 
 unit: $(UNIT_BIN)
 	@set -e; for t in $(UNIT_BIN); do echo "== $$t"; $$t; done
@@ -83,7 +104,8 @@ integration: clustercheckd bench/cck_load
 	@tests/integration/run.sh
 
 # A sandbox cluster, agents and HAProxy to look at (README "Run it").
-demo: deps clustercheckd
+demo: deps
+	@$(SUBMAKE) clustercheckd
 	@scripts/demo.sh
 
 # ---- sanitizers and valgrind ----------------------------------------------
@@ -125,12 +147,12 @@ integration-asan: asan clustercheckd $(B)/loadgen bench/cck_load
 		echo "sanitizer reports from the agent:" >&2; cat $(ASAN_LOGS)/asan.* >&2; exit 1; fi; \
 	 exit $$rc
 
+# Each step in a make of its own, in this order, after deps.
+# (deb: the package that t_deb_package_installs_and_removes installs.)
+TEST_STEPS ?= make-check clustercheckd unit man install-check unit-asan unit-valgrind \
+              fuzz-smoke deb integration-asan
 test: deps
-	$(MAKE) WERROR=1 clustercheckd unit
-	$(MAKE) WERROR=1 unit-asan
-	$(MAKE) WERROR=1 unit-valgrind
-	$(MAKE) WERROR=1 fuzz-smoke
-	$(MAKE) WERROR=1 integration-asan
+	@set -e; for t in $(TEST_STEPS); do echo "== make $$t"; $(SUBMAKE) WERROR=1 $$t; done
 
 # ---- fuzzing (clang + libFuzzer) ------------------------------------------
 #
@@ -202,15 +224,65 @@ $(B)/loadgen: bench/loadgen.c | $(B)
 
 # Not tests: each bench/bench_*.sh prints a table against the baseline
 # measured in the same run. See README "Performance".
-bench: clustercheckd $(B)/loadgen
+bench: deps
+	@$(SUBMAKE) clustercheckd $(B)/loadgen
 	@set -e; for b in bench/bench_*.sh; do echo "== $$b"; LOADGEN=$(CURDIR)/$(B)/loadgen bash $$b; done
 
-install: clustercheckd
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clustercheckd
+clean:
+	rm -rf build build-* clustercheckd bench/cck_load man/clustercheckd.conf.5
+
+# ---- manual pages, install, Debian package --------------------------------
+
+# clustercheckd.conf(5)'s keys come from cfg.c's table (tools/cfgman.c): a
+# key added there is documented by the next build.
+man: man/clustercheckd.conf.5
+$(B)/cfgman: tools/cfgman.c $(LIB_OBJ) | $(B)
+	$(Q_LD)$(CC) $(ALL_CFLAGS) -o $@ $< $(LIB_OBJ) $(LDFLAGS) $(LDLIBS)
+man/clustercheckd.conf.5: man/clustercheckd.conf.5.in $(B)/cfgman
+	@$(B)/cfgman >$(B)/conf-keys.roff
+	sed -e '/^@KEYS@$$/{r $(B)/conf-keys.roff' -e 'd;}' $< >$@.tmp && mv $@.tmp $@
+
+# Files written for /usr/local (what the docs tell people to copy by hand)
+# get the paths of this PREFIX on the way in.
+INSTALL_SED = sed -e 's|/usr/local/sbin/clustercheckd|$(BINDIR)/clustercheckd|g' \
+                  -e 's|/usr/local/share/doc/clustercheckd|$(DOCDIR)|g'
+UNITS    := $(wildcard systemd/*.service systemd/*.socket)
+install: deps-build
+	@$(SUBMAKE) all-built
+	@$(SUBMAKE) install-files
+
+install-files:
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SYSCONFDIR)/clustercheckd \
+		$(DESTDIR)$(SYSCONFDIR)/xinetd.d $(DESTDIR)$(SYSTEMDUNITDIR) $(DESTDIR)$(SYSUSERSDIR) \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(DOCDIR)/haproxy
 	install -m 0755 clustercheckd $(DESTDIR)$(BINDIR)/clustercheckd
 	install -m 0600 conf/clustercheckd.conf $(DESTDIR)$(SYSCONFDIR)/clustercheckd/clustercheckd.conf.example
+	set -e; for f in $(UNITS); do $(INSTALL_SED) $$f >$(DESTDIR)$(SYSTEMDUNITDIR)/$${f#systemd/}; \
+		chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/$${f#systemd/}; done
+	install -m 0644 systemd/clustercheckd.sysusers $(DESTDIR)$(SYSUSERSDIR)/clustercheckd.conf
+	@# An existing xinetd service, perhaps enabled by its administrator, is
+	@# left as it is: the new file lands beside it as NAME.new (xinetd skips
+	@# names with a dot).
+	set -e; for f in xinetd/*; do d=$(DESTDIR)$(SYSCONFDIR)/xinetd.d/$${f#xinetd/}; \
+		if [ -e $$d ]; then d=$$d.new; fi; $(INSTALL_SED) $$f >$$d; chmod 0644 $$d; done
+	install -m 0644 man/clustercheckd.8 $(DESTDIR)$(MANDIR)/man8/clustercheckd.8
+	install -m 0644 man/clustercheckd.conf.5 $(DESTDIR)$(MANDIR)/man5/clustercheckd.conf.5
+	install -m 0644 README.md docs/*.md $(DESTDIR)$(DOCDIR)/
+	install -m 0644 haproxy/* $(DESTDIR)$(DOCDIR)/haproxy/
 
-clean:
-	rm -rf build build-* clustercheckd bench/cck_load
+# Inside `make test`: the pages render, list every key of the table, and
+# name every option and subcommand of --help; install into a scratch
+# DESTDIR follows PREFIX.
+install-check: clustercheckd man
+	@tests/make/t_man_and_install.sh
+make-check:
+	@tests/make/t_flags_after_deps.sh
+	@tests/make/t_docs_speak_of_the_project.sh
+
+# Debian packages with the standard tooling (debian/), into build-deb/,
+# lintian clean. tests/integration/t_deb_package_installs_and_removes.sh
+# installs, uses and purges them.
+deb: deps
+	@scripts/build-deb.sh
 
 -include $(OBJ:.o=.d) $(UNIT_BIN:=.d) $(wildcard $(FUZZ_DIR)/*.d)

@@ -4,6 +4,7 @@
 #define CLUSTERCHECKD_CFG_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <limits.h>
 
 #include "liveness.h"
@@ -43,7 +44,7 @@ struct cfg {
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;
 	struct liveness_policy live;
-	/* issue 4: draining, maintenance, ctl socket, HAProxy agent-check */
+	/* draining, maintenance, ctl socket, HAProxy agent-check */
 	unsigned drain_seconds;      /* answer "draining" this long after SIGTERM */
 	char maint_file[PATH_MAX];   /* exists -> maintenance; "" = off */
 	char ctl_socket[108];        /* unix socket for `ctl` and `notify`; "" = off */
@@ -67,6 +68,17 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist,
 
 /* Splits "host:port", "[v6]:port" or ":port"; returns 0 or -1. */
 int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);
+
+/* The key table, one row at a time, for generated documentation. */
+struct cfg_key_info {
+	char name[96];       /* "group.key" or "key" */
+	const char *type;    /* "string", "integer" or "boolean" */
+	char def[320];       /* as written in the file: "\"...\"", 10, true */
+	char range[256];     /* "1 to 300", "\"a\", \"b\" or \"c\"", "" when any */
+	const char *help;    /* one line */
+};
+size_t cfg_key_count(void);
+int cfg_key_describe(size_t i, struct cfg_key_info *out); /* 0, or -1 past the end */
 
 
 #endif

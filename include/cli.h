@@ -29,6 +29,20 @@ struct cli {
 	bool json;      /* --check --json */
 };
 
+/* A subcommand: `clustercheckd <name> ...` runs main(argc - 1, argv + 1). */
+struct cli_command {
+	const char *name;
+	int (*main)(int argc, char **argv);
+	const char *synopsis;
+	const char *help;
+};
+extern const struct cli_command cli_commands[]; /* ends with a NULL name */
+const struct cli_command *cli_command_find(const char *name);
+
+struct option;
+/* The long options cli_parse knows (ends with a NULL name). */
+const struct option *cli_options(void);
+
 void cli_usage(FILE *out);
 /* Returns 0, or -1 after printing why to stderr. May exit for --help and
  * --version. */
@@ -39,6 +53,11 @@ bool cli_has_flag(int argc, char **argv, const char *flag);
 /* Defaults, then the file, then the overrides. Returns the error count;
  * *c is only written when it is 0. */
 int cli_load_config(struct cfg *c, const struct cli *o, cfg_report_fn report);
+/* --check-config's part beyond the file: `listen` (and agent.listen) must
+ * resolve and bind as the daemon would at start. An address in use is
+ * reported as a warning only (the running agent holds it). Returns the
+ * number of errors. */
+int cli_check_listen(const struct cfg *c, cfg_report_fn report, void *ctx);
 void cli_report_to_stderr(void *ctx, const char *msg);
 void cli_report_to_log(void *ctx, const char *msg);
 

@@ -36,8 +36,9 @@ struct dropin_args {
 	int extra;                   /* arguments past the sixth, ignored */
 };
 
-/* argv[0] is named clustercheck, or argv[1] is a positional argument
- * (anything not starting with '-', or "-" alone). */
+/* argv[0] is named clustercheck, or the arguments are clustercheck's whole
+ * positional line: <user> <pass> <donor> <log_file> <readonly> <defaults>
+ * or - <donor> <log_file> <readonly> <defaults>, donor and readonly integers. */
 bool dropin_invoked(int argc, char **argv);
 
 void dropin_settings_defaults(struct dropin_settings *s);

@@ -2,7 +2,11 @@
 # Install what clustercheckd needs to build and to run its tests, on Debian 12.
 # Quiet when everything is there. As root: apt-get update + install the missing
 # packages. Not root: print the exact command and exit 1.
+#   scripts/deps.sh build   what `make` and `make install` need
+#   scripts/deps.sh [all]   that, plus what the demo, the tests and the bench need
 set -euo pipefail
+set_name=${1:-all}
+case $set_name in build | all) ;; *) echo "usage: $0 [build|all]" >&2; exit 2 ;; esac
 
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
             libjansson-dev libcmocka-dev libsystemd-dev)
@@ -14,9 +18,13 @@ build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
 # (libFuzzer; only Recommended by clang, and we install without those): fuzz smoke.
 test_pkgs=(mariadb-server mariadb-client galera-4 rsync haproxy xinetd curl socat valgrind
            procps iproute2 systemd jq prometheus clang libclang-rt-14-dev)
+# make deb / the package test: Debian's packaging tools; groff-base renders
+# the man pages (man -l) and lets lintian check them.
+test_pkgs+=(debhelper dpkg-dev fakeroot lintian groff-base man-db)
+[[ $set_name == build ]] && test_pkgs=()
 
 missing=()
-for p in "${build_pkgs[@]}" "${test_pkgs[@]}"; do
+for p in "${build_pkgs[@]}" "${test_pkgs[@]+"${test_pkgs[@]}"}"; do
 	st=$(dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null) || st=
 	[[ $st == installed ]] || missing+=("$p")
 done

@@ -1093,3 +1093,51 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 	fclose(fp);
 	return l.errors;
 }
+
+/* ---- the table, described (clustercheckd.conf(5) is generated from it) ---- */
+
+size_t cfg_key_count(void)
+{
+	return CFG_KEY_COUNT;
+}
+
+int cfg_key_describe(size_t i, struct cfg_key_info *out)
+{
+	const struct cfg_key *k;
+	char choices[256];
+
+	if (i >= CFG_KEY_COUNT)
+		return -1;
+	k = &cfg_keys[i];
+	memset(out, 0, sizeof *out);
+	full_name(k, out->name, sizeof out->name);
+	out->help = k->help ? k->help : "";
+	switch (k->type) {
+	case CFG_STRING:
+		out->type = "string";
+		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
+		break;
+	case CFG_ENUM:
+		out->type = "string";
+		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
+		list_choices(k->choices, true, choices, sizeof choices);
+		snprintf(out->range, sizeof out->range, "%s", choices);
+		break;
+	case CFG_BOOL:
+		out->type = "boolean";
+		snprintf(out->def, sizeof out->def, "%s", k->def_int ? "true" : "false");
+		break;
+	case CFG_UNSIGNED:
+	case CFG_INT:
+		out->type = "integer";
+		snprintf(out->def, sizeof out->def, "%lld", k->def_int);
+		if (k->choices) {
+			list_choices(k->choices, false, choices, sizeof choices);
+			snprintf(out->range, sizeof out->range, "%s", choices);
+		} else {
+			snprintf(out->range, sizeof out->range, "%lld to %lld", k->min, k->max);
+		}
+		break;
+	}
+	return 0;
+}

@@ -2,10 +2,62 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <netinet/in.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
+#include "ctl.h"
+#include "http.h"
 #include "log.h"
+#include "notify.h"
+
+/* Subcommands that talk to a running agent rather than run one. A new one
+ * is a row here: main dispatches and --help lists from this table, and the
+ * man page test checks that clustercheckd(8) documents every row. */
+const struct cli_command cli_commands[] = {
+	{"ctl", ctl_main, "ctl [--config FILE] [--ctl SOCKET] drain|maint|ready|status",
+	 "ask the running agent to drain (404), go into maintenance (503),\n"
+	 "                  come back (ready), or say what it answers now (status)"},
+	{"notify", notify_main, "notify [--config FILE] [--ctl SOCKET] --status S ...",
+	 "mysqld's wsrep_notify_cmd: tells the running agent at once\n"
+	 "                  that the node leaves or joins (never fails mysqld)"},
+	{NULL, NULL, NULL, NULL},
+};
+
+const struct cli_command *cli_command_find(const char *name)
+{
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		if (strcmp(c->name, name) == 0)
+			return c;
+	return NULL;
+}
+
+enum { OPT_SOCKET = 256, OPT_HOST, OPT_PORT, OPT_USER, OPT_SYSLOG, OPT_DEBUG,
+       OPT_CHECK_CONFIG, OPT_VERSION, OPT_HELP, OPT_INETD, OPT_CHECK, OPT_JSON };
+static const struct option cli_opts[] = {
+	{"config", required_argument, NULL, 'c'},
+	{"listen", required_argument, NULL, 'l'},
+	{"socket", required_argument, NULL, OPT_SOCKET},
+	{"host", required_argument, NULL, OPT_HOST},
+	{"port", required_argument, NULL, OPT_PORT},
+	{"user", required_argument, NULL, OPT_USER},
+	{"syslog", no_argument, NULL, OPT_SYSLOG},
+	{"debug", no_argument, NULL, OPT_DEBUG},
+	{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
+	{"version", no_argument, NULL, OPT_VERSION},
+	{"help", no_argument, NULL, OPT_HELP},
+	{"inetd", no_argument, NULL, OPT_INETD},
+	{"check", no_argument, NULL, OPT_CHECK},
+	{"json", no_argument, NULL, OPT_JSON},
+	{NULL, 0, NULL, 0},
+};
+
+const struct option *cli_options(void)
+{
+	return cli_opts;
+}
 
 void cli_usage(FILE *out)
 {
@@ -14,10 +66,32 @@ void cli_usage(FILE *out)
 		"                     [--socket PATH | --host H --port P] [--user U]\n"
 		"                     [--syslog] [--debug] [--check-config] [--version] [--help]\n"
 		"       clustercheckd --inetd [options]      (xinetd, systemd Accept=yes)\n"
-		"       clustercheckd --check [--json] [options]\n"
+		"       clustercheckd --check [--json] [options]\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "       clustercheckd %s\n", c->synopsis);
+	fprintf(out,
 		"       clustercheck [<user> <pass> | -] <donor_ok> <log_file> <readonly_ok> <defaults_file>\n"
 		"\n"
-		"Answers HTTP 200 when this Galera node should receive traffic, 503 when not.\n"
+		"Answers HTTP 200 when this Galera node should receive traffic, 503 when not\n"
+		"(404 while draining), on / and /ready; /live, /status (JSON) and /metrics too.\n"
+		"\n"
+		"Modes:\n"
+		"  (none)          the daemon: polls mysqld in the background, answers from memory\n"
+		"  --inetd         answer the one connection on stdin (xinetd, systemd Accept=yes)\n"
+		"                  after one probe; exit 0 if the answer was 200, else 1\n"
+		"  --check         probe once, print the verdict; exit 0 ready, 1 not ready,\n"
+		"                  2 could not determine (mysqld unreachable)\n"
+		"  --check-config  report every configuration error (file:line) and a listen\n"
+		"                  address that cannot be resolved or bound; else print\n"
+		"                  \"configuration OK\" (exit 0; 1 on errors)\n"
+		"\n"
+		"Subcommands:\n");
+	for (const struct cli_command *c = cli_commands; c->name; c++)
+		fprintf(out, "  %-15s %s\n", c->name, c->help);
+	fprintf(out,
+		"  (`clustercheckd ctl --help` for more)\n"
+		"\n"
+		"Options:\n"
 		"  --config FILE   configuration (default " CFG_DEFAULT_PATH ";\n"
 		"                  a missing default file is fine, a missing named file is not)\n"
 		"  --listen A:P    where to answer checks (default 0.0.0.0:9200, IPv6 too)\n"
@@ -27,42 +101,24 @@ void cli_usage(FILE *out)
 		"                  config file or mysql.defaults_file, never the command line\n"
 		"  --syslog        log to syslog instead of stderr\n"
 		"  --debug         log debug messages too\n"
-		"  --check-config  report every configuration error, or print \"configuration OK\"\n"
-		"  --inetd         answer the one connection on stdin (xinetd, systemd Accept=yes)\n"
-		"                  after one probe; exit 0 if the answer was 200, else 1\n"
-		"  --check         probe once, print the verdict; exit 0 ready, 1 not ready,\n"
-		"                  2 could not determine (mysqld unreachable)\n"
 		"  --json          with --check: every check, fact and the policy as JSON\n"
-		"Invoked as clustercheck, or with clustercheck's positional arguments, it is a\n"
-		"drop-in for Percona's clustercheck script (see docs/inetd-and-systemd.md).\n");
+		"  --version       print the version\n"
+		"  --help          this text\n"
+		"\n"
+		"Drop-in for Percona's clustercheck: invoked as clustercheck (argv[0]), or with\n"
+		"clustercheck's whole positional line, it behaves as the script (see\n"
+		"clustercheckd(8), docs/inetd-and-systemd.md).\n"
+		"Exit status: 0 success, 1 failure (not ready, or configuration not usable),\n"
+		"2 usage error (or --check could not determine).\n");
 }
 
 int cli_parse(int argc, char **argv, struct cli *o)
 {
-	enum { OPT_SOCKET = 256, OPT_HOST, OPT_PORT, OPT_USER, OPT_SYSLOG, OPT_DEBUG,
-	       OPT_CHECK_CONFIG, OPT_VERSION, OPT_HELP, OPT_INETD, OPT_CHECK, OPT_JSON };
-	static const struct option opts[] = {
-		{"config", required_argument, NULL, 'c'},
-		{"listen", required_argument, NULL, 'l'},
-		{"socket", required_argument, NULL, OPT_SOCKET},
-		{"host", required_argument, NULL, OPT_HOST},
-		{"port", required_argument, NULL, OPT_PORT},
-		{"user", required_argument, NULL, OPT_USER},
-		{"syslog", no_argument, NULL, OPT_SYSLOG},
-		{"debug", no_argument, NULL, OPT_DEBUG},
-		{"check-config", no_argument, NULL, OPT_CHECK_CONFIG},
-		{"version", no_argument, NULL, OPT_VERSION},
-		{"help", no_argument, NULL, OPT_HELP},
-		{"inetd", no_argument, NULL, OPT_INETD},
-		{"check", no_argument, NULL, OPT_CHECK},
-		{"json", no_argument, NULL, OPT_JSON},
-		{NULL, 0, NULL, 0},
-	};
 	int c;
 	char *end;
 
 	o->port = -1;
-	while ((c = getopt_long(argc, argv, "c:l:", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:l:", cli_opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
 			o->config = optarg;
@@ -119,7 +175,9 @@ int cli_parse(int argc, char **argv, struct cli *o)
 		}
 	}
 	if (optind < argc) {
-		fprintf(stderr, "clustercheckd: unexpected argument '%s'\n", argv[optind]);
+		/* Subcommands and the drop-in were dispatched before: a word
+		 * left here is a typo, and saying so beats guessing. */
+		fprintf(stderr, "clustercheckd: unknown command '%s'\n", argv[optind]);
 		cli_usage(stderr);
 		return -1;
 	}
@@ -213,3 +271,72 @@ int cli_load_config(struct cfg *c, const struct cli *o, cfg_report_fn report)
 	return 0;
 }
 
+
+/* One bind, as the daemon's would be (SO_REUSEADDR, as libmicrohttpd sets
+ * it, so a port left in TIME_WAIT is no error). Returns 0 or an errno. */
+static int try_bind(const struct sockaddr_storage *ss, bool dual)
+{
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+						  : sizeof(struct sockaddr_in);
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, zero = 0, err = 0;
+
+	if (fd < 0)
+		return errno;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (ss->ss_family == AF_INET6)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? &zero : &one, sizeof one);
+	if (bind(fd, (const struct sockaddr *)ss, len) != 0)
+		err = errno;
+	close(fd);
+	return err;
+}
+
+static int check_one_listen(const char *key, const char *addr, cfg_report_fn report, void *ctx)
+{
+	struct sockaddr_storage ss;
+	char err[512], msg[1024];
+	bool dual;
+	int e;
+
+	if (http_resolve_listen(addr, &ss, &dual, err, sizeof err) != 0) {
+		snprintf(msg, sizeof msg, "clustercheckd: %s '%s': %s", key, addr, err);
+		report(ctx, msg);
+		return 1;
+	}
+	e = try_bind(&ss, dual);
+	if (e == EAFNOSUPPORT && dual) {
+		/* No IPv6 on this host: the daemon falls back to IPv4's wildcard. */
+		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
+		uint16_t port = ((struct sockaddr_in6 *)&ss)->sin6_port;
+
+		memset(&ss, 0, sizeof ss);
+		a4->sin_family = AF_INET;
+		a4->sin_addr.s_addr = htonl(INADDR_ANY);
+		a4->sin_port = port;
+		e = try_bind(&ss, false);
+	}
+	if (e == 0)
+		return 0;
+	if (e == EADDRINUSE) {
+		/* Most often the agent this file configures, already running:
+		 * checking a file before a reload or restart must not fail for
+		 * that. Said, but not counted as an error. */
+		snprintf(msg, sizeof msg, "clustercheckd: warning: %s '%s': address already in use "
+			 "(by a running clustercheckd, or another program: a new daemon could not "
+			 "start while it is)", key, addr);
+		report(ctx, msg);
+		return 0;
+	}
+	snprintf(msg, sizeof msg, "clustercheckd: %s '%s': cannot bind: %s", key, addr, strerror(e));
+	report(ctx, msg);
+	return 1;
+}
+
+int cli_check_listen(const struct cfg *c, cfg_report_fn report, void *ctx)
+{
+	int errors = check_one_listen("listen", c->listen, report, ctx);
+
+	if (c->agent_listen[0])
+		errors += check_one_listen("agent.listen", c->agent_listen, report, ctx);
+	return errors;
+}

@@ -20,19 +20,38 @@ static const char *base_name(const char *path)
 	return slash ? slash + 1 : path;
 }
 
+/* clustercheck compares its flags with `-eq`: callers write integers. */
+static bool is_integer(const char *s)
+{
+	char *end;
+
+	errno = 0;
+	(void)strtol(s, &end, 10);
+	return !errno && end != s && !*end;
+}
+
+/* What clustercheck's callers really pass: the script's name (xinetd's
+ * `server = /usr/bin/clustercheck`, with any arguments), or its whole
+ * positional line. A shorter line under our own name is far more likely a
+ * mistyped subcommand (`clustercheckd stauts`) than a check, and must not
+ * answer one. */
 bool dropin_invoked(int argc, char **argv)
 {
 	if (argc >= 1 && argv[0] && strcmp(base_name(argv[0]), "clustercheck") == 0)
 		return true;
-	return argc >= 2 && (argv[1][0] != '-' || strcmp(argv[1], "-") == 0);
+	if (argc == 6 && strcmp(argv[1], "-") == 0)
+		return is_integer(argv[2]) && is_integer(argv[4]);
+	if (argc == 7 && argv[1][0] != '-')
+		return is_integer(argv[3]) && is_integer(argv[5]);
+	return false;
 }
 
 void dropin_settings_defaults(struct dropin_settings *s)
 {
 	memset(s, 0, sizeof *s);
 	/* What the script meant. Its `${MYSQL_USERNAME:=-clustercheckuser}`
-	 * made the default "-clustercheckuser" (olafz/percona-clustercheck#29),
-	 * so every node answered 503: not reproduced. */
+	 * made the default "-clustercheckuser" (reported upstream, never
+	 * fixed), so every node answered 503: not reproduced. */
 	snprintf(s->user, sizeof s->user, "clustercheckuser");
 	snprintf(s->password, sizeof s->password, "clustercheckpassword!");
 	s->port = 3306;

@@ -334,8 +334,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
-static int resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *dual,
-			  char *err, size_t errlen)
+int http_resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *dual,
+			char *err, size_t errlen)
 {
 	char host[256];
 	unsigned port;
@@ -421,7 +421,7 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 	if (o->listen_fd >= 0) {
 		s->daemon = start_mhd(s, flags, NULL, o->listen_fd, pool_size());
 	} else {
-		if (resolve_listen(o->listen, &ss, &dual, err, errlen) != 0)
+		if (http_resolve_listen(o->listen, &ss, &dual, err, errlen) != 0)
 			goto fail;
 		if (dual)
 			s->daemon = start_mhd(s, flags | MHD_USE_DUAL_STACK,

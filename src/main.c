@@ -8,26 +8,22 @@
 #include "cfg.h"
 #include "cli.h"
 #include "daemon.h"
-#include "ctl.h"
 #include "dropin.h"
 #include "log.h"
-#include "notify.h"
 #include "oneshot.h"
 
 int main(int argc, char **argv)
 {
+	const struct cli_command *cmd;
 	struct cli o = {0};
 	struct cfg c;
 	int rc;
 
 	/* Subcommands that talk to a running agent, not run one. */
-	if (argc > 1 && strcmp(argv[1], "ctl") == 0)
-		return ctl_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "notify") == 0)
-		return notify_main(argc - 1, argv + 1);
+	if (argc > 1 && (cmd = cli_command_find(argv[1])) != NULL)
+		return cmd->main(argc - 1, argv + 1);
 	/* Before anything else that reads arguments: clustercheck's positional
-	 * form may carry a password on argv, which the drop-in scrubs at once.
-	 * (ctl and notify above carry none, and would look positional.) */
+	 * form may carry a password on argv, which the drop-in scrubs at once. */
 	if (dropin_invoked(argc, argv))
 		return dropin_main(argc, argv);
 	if (cli_has_flag(argc, argv, "--inetd"))
@@ -40,6 +36,10 @@ int main(int argc, char **argv)
 		return o.mode == MODE_CHECK ? ONESHOT_EXIT_UNKNOWN : 1;
 	}
 	if (o.check_config) {
+		if (cli_check_listen(&c, cli_report_to_stderr, NULL) != 0) {
+			fprintf(stderr, "clustercheckd: configuration not usable\n");
+			return 1;
+		}
 		printf("configuration OK\n");
 		return 0;
 	}

@@ -1,5 +1,5 @@
 # shellcheck shell=bash
-# Helpers for the issue-4 scenarios (drain, maintenance, agent-check,
+# Helpers for the drain scenarios (drain, maintenance, agent-check,
 # rolling restart, demo): HAProxy with `http-check disable-on-404` and the
 # agent-check, its stats socket read field by field, the clustercheck
 # baseline under xinetd, and the load client. Sourced after lib.sh; uses

@@ -1015,9 +1015,48 @@ static void test_reference_conf_sets_every_key(void **state)
 	}
 }
 
+/* clustercheckd.conf(5) is generated from cfg_key_describe(): each row it
+ * gives is a key the loader takes, its default written as the page shows
+ * it is accepted and is the default, and no name is made up. */
+static void test_described_rows_are_the_table(void **state)
+{
+	struct cfg_key_info k;
+	struct cfg c, defaults;
+	char text[1024];
+	size_t n = 0;
+
+	(void)state;
+	cfg_defaults(&defaults);
+	for (; cfg_key_describe(n, &k) == 0; n++) {
+		const char *dot = strchr(k.name, '.');
+
+		if (dot)
+			snprintf(text, sizeof text, "%.*s = { %s = %s; };\n",
+				 (int)(dot - k.name), k.name, dot + 1, k.def);
+		else
+			snprintf(text, sizeof text, "%s = %s;\n", k.name, k.def);
+		struct path p = fixture("described.conf", 0600, text);
+		cfg_defaults(&c);
+		if (load(&c, p.s, true) != 0) {
+			print_message("row %zu (%s): %s", n, k.name, text);
+			print_seen();
+		}
+		assert_int_equal(seen.count, 0);
+		assert_same_settings(&c, &defaults);
+		assert_non_null(k.type);
+		assert_non_null(k.help);
+		if (!k.help[0])
+			fail_msg("%s has no help text for the manual page", k.name);
+	}
+	assert_int_equal(cfg_key_count(), n);
+	assert_true(n >= 30);
+	assert_int_equal(cfg_key_describe(n, &k), -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_described_rows_are_the_table),
 		cmocka_unit_test(test_defaults),
 		cmocka_unit_test(test_donor_names_match_verdict),
 		cmocka_unit_test(test_full_file),

@@ -32,17 +32,42 @@ static void collect(void *ctx, const char *msg)
 static void test_invoked_by_name_or_positional_args(void **state)
 {
 	char *by_name[] = {"/usr/bin/clustercheck", NULL};
-	char *by_args[] = {"clustercheckd", "user", "pass", "1", NULL};
+	char *by_name_args[] = {"clustercheck", "user", "pass", NULL};
+	char *by_args[] = {"clustercheckd", "user", "pass", "1", "/var/log/cc.log", "0",
+			   "/etc/my.cnf", NULL};
 	char *dash[] = {"clustercheckd", "-", "1", "/dev/null", "1", "/etc/my.cnf", NULL};
 	char *options[] = {"clustercheckd", "--inetd", NULL};
 	char *plain[] = {"clustercheckd", NULL};
 
 	(void)state;
 	assert_true(dropin_invoked(1, by_name));
-	assert_true(dropin_invoked(4, by_args));
+	assert_true(dropin_invoked(3, by_name_args));
+	assert_true(dropin_invoked(7, by_args));
 	assert_true(dropin_invoked(6, dash));
 	assert_false(dropin_invoked(2, options));
 	assert_false(dropin_invoked(1, plain));
+}
+
+/* A typo of a subcommand, or part of clustercheck's line, under our own
+ * name is not a check. */
+static void test_not_invoked_by_a_partial_positional_line(void **state)
+{
+	char *typo[] = {"clustercheckd", "stauts", NULL};
+	char *two[] = {"/usr/sbin/clustercheckd", "user", "pass", NULL};
+	char *three[] = {"clustercheckd", "user", "pass", "1", NULL};
+	char *words[] = {"clustercheckd", "a", "b", "c", "d", "e", "f", NULL};
+	char *dash_short[] = {"clustercheckd", "-", "1", "/dev/null", NULL};
+	char *dash_words[] = {"clustercheckd", "-", "yes", "/dev/null", "1", "/etc/my.cnf", NULL};
+	char *too_many[] = {"clustercheckd", "u", "p", "1", "/l", "0", "/d", "x", NULL};
+
+	(void)state;
+	assert_false(dropin_invoked(2, typo));
+	assert_false(dropin_invoked(3, two));
+	assert_false(dropin_invoked(4, three));
+	assert_false(dropin_invoked(7, words));
+	assert_false(dropin_invoked(4, dash_short));
+	assert_false(dropin_invoked(6, dash_words));
+	assert_false(dropin_invoked(8, too_many));
 }
 
 static void test_defaults_fix_the_username_bug(void **state)
@@ -51,7 +76,7 @@ static void test_defaults_fix_the_username_bug(void **state)
 
 	(void)state;
 	dropin_settings_defaults(&s);
-	/* Not "-clustercheckuser" (olafz/percona-clustercheck#29). */
+	/* Not "-clustercheckuser", the script's typo. */
 	assert_string_equal(s.user, "clustercheckuser");
 	assert_string_equal(s.password, "clustercheckpassword!");
 	assert_false(s.donor_ok);
@@ -290,6 +315,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_invoked_by_name_or_positional_args),
+		cmocka_unit_test(test_not_invoked_by_a_partial_positional_line),
 		cmocka_unit_test(test_defaults_fix_the_username_bug),
 		cmocka_unit_test(test_sysconfig_values_quotes_comments),
 		cmocka_unit_test(test_sysconfig_empty_user_means_defaults_file),
