@@ -59,7 +59,7 @@ void datadir_problem(const struct datadir_facts *d, char *buf, size_t len);
  * the discrepancy, and each change of what cannot be read, once. */
 struct datadir_watch {
 	char learned[DATADIR_PATH_MAX];   /* mysqld's @@datadir, normalised */
-	char told_path[2 * DATADIR_PATH_MAX]; /* the discrepancy last logged */
+	char told_path[2 * DATADIR_PATH_MAX + 4]; /* the discrepancy last logged */
 	char told_problem[512];           /* the problem last logged */
 };
 
