@@ -51,7 +51,7 @@ id=$(node_sql "$node" "SELECT ID FROM information_schema.PROCESSLIST WHERE USER=
 max_now=$(node_var "$node" max_connections)
 node_sql "$node" "SET GLOBAL max_connections=$((max_now - 1)); KILL $id"
 
-expect_http "$port" 503 '^Galera node is not ready: mysqld refused the agent: Too many connections \(1040\)' 5 \
+expect_http "$port" 503 '^Galera node is not ready: .*Too many connections \(1040\)' 5 \
 	"agent2 /ready once every slot is taken" >/dev/null
 now_ms; t0=$REPLY; deadline=$((REPLY + HOLD_MS)); n=0
 while :; do
@@ -59,12 +59,16 @@ while :; do
 	r=$(http_get "$port" /ready)
 	n=$((n + 1))
 	now_ms
-	[[ $l =~ ^200\ Galera\ node\ is\ alive:\ mysqld\ answered\ [0-9]+\ ms\ ago,\ refusing\ the\ agent:\ Too\ many\ connections\ \(1040\) ]] ||
+	[[ $l =~ ^200\ Galera\ node\ is\ alive:\ .*Too\ many\ connections\ \(1040\) ]] ||
 		fail "/live sample $n, $((REPLY - t0)) ms into the refusals (grace $GRACE_MS ms): '$l'"
 	[[ $r =~ ^503\ .*Too\ many\ connections ]] || fail "/ready sample $n: '$r'"
 	((REPLY < deadline)) || break
 	sleep 0.05
 done
+[[ $l =~ ^200\ Galera\ node\ is\ alive:\ mysqld\ answered\ [0-9]+\ ms\ ago,\ refusing\ the\ agent:\ Too\ many ]] ||
+	fail "/live does not say mysqld answered with a refusal: '$l'"
+[[ $r =~ ^503\ Galera\ node\ is\ not\ ready:\ mysqld\ refused\ the\ agent:\ Too\ many ]] ||
+	fail "/ready does not say mysqld refused the agent: '$r'"
 echo "ok: /live 200 and /ready 503 'Too many connections' on all $n samples for $HOLD_MS ms (3x the grace)" >&2
 metrics=$(http_body "$port" /metrics)
 grep -qx 'clustercheckd_verdict_code{endpoint="live"} 200' <<<"$metrics" || fail "/metrics: live verdict not 200"
