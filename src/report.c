@@ -172,10 +172,11 @@ static json_t *datadir_json(const struct health_view *v)
 	char problem[512];
 
 	datadir_problem(d, problem, sizeof problem);
-	return json_pack("{s:s, s:s, s:s?, s:b, s:b, s:o, s:o?}",
-			 "path", d->checked ? d->path : v->datadir,
-			 "configured", v->datadir,
-			 "mysqld", v->snap.mysqld_datadir[0] ? v->snap.mysqld_datadir : NULL,
+	/* Paths are bytes, not always UTF-8: shown through text_json. */
+	return json_pack("{s:o, s:o, s:o?, s:b, s:b, s:o, s:o?}",
+			 "path", text_json(d->checked ? d->path : v->datadir),
+			 "configured", text_json(v->datadir),
+			 "mysqld", v->snap.mysqld_datadir[0] ? text_json(v->snap.mysqld_datadir) : NULL,
 			 "from_mysqld", d->from_mysqld,
 			 "readable", d->checked && !problem[0],
 			 "sst_in_progress", datadir_marker_known(d) ? json_boolean(d->sst_in_progress)
