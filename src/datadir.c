@@ -131,7 +131,9 @@ void datadir_watch_read(struct datadir_watch *w, const char *configured, const c
 		datadir_read("", out);
 		return;
 	}
-	if (reported && reported[0])
+	/* mysqld resolves its datadir; a relative one would be relative to
+	 * mysqld's working directory, not ours. */
+	if (reported && reported[0] == '/')
 		normalise(reported, w->learned, sizeof w->learned);
 	normalise(configured, conf, sizeof conf);
 	told[0] = '\0';

@@ -141,6 +141,9 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 
 	header(f, "clustercheckd_mysqld_up", "gauge", "1 when mysqld answered the last poll.");
 	fprintf(f, "clustercheckd_mysqld_up %d\n", s->outcome == SNAP_OK);
+	header(f, "clustercheckd_mysqld_refused", "gauge",
+	       "1 when mysqld replied to the last poll with an error (it runs, but refuses the agent).");
+	fprintf(f, "clustercheckd_mysqld_refused %d\n", snapshot_refused(s));
 	if (s->outcome != SNAP_NONE) {
 		header(f, "clustercheckd_snapshot_age_seconds", "gauge", "Age of the latest poll result.");
 		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", seconds_between(&s->taken, now));

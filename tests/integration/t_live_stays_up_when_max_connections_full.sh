@@ -73,6 +73,7 @@ echo "ok: /live 200 and /ready 503 'Too many connections' on all $n samples for 
 metrics=$(http_body "$port" /metrics)
 grep -qx 'clustercheckd_verdict_code{endpoint="live"} 200' <<<"$metrics" || fail "/metrics: live verdict not 200"
 grep -qx 'clustercheckd_mysqld_up 0' <<<"$metrics" || fail "/metrics: clustercheckd_mysqld_up not 0"
+grep -qx 'clustercheckd_mysqld_refused 1' <<<"$metrics" || fail "/metrics: clustercheckd_mysqld_refused not 1"
 
 stop_pid "${holders[0]}" 5 holder
 stop_pid "${holders[1]}" 5 holder

@@ -168,6 +168,13 @@ static void test_watch_prefers_mysqlds_datadir(void **state)
 	datadir_watch_read(&w, dir, NULL, &d);
 	assert_string_equal(d.path, dir);
 	assert_true(d.from_mysqld);
+	/* A relative path would be mysqld's cwd's, not ours: not learned. */
+	{
+		struct datadir_watch fresh = {0};
+
+		datadir_watch_read(&fresh, "/nonexistent/mysql", "./data/", &d);
+		assert_string_equal(d.path, "/nonexistent/mysql");
+	}
 	/* "" means: read nothing, whatever mysqld says. */
 	datadir_watch_read(&w, "", reported, &d);
 	assert_false(d.checked);

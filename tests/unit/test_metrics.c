@@ -100,7 +100,16 @@ static void test_unknown_facts_are_left_out(void **state)
 	assert_null(strstr(t, "galera_wsrep_"));
 	assert_null(strstr(t, "galera_grastate_seqno")); /* datadir not read */
 	has(t, "clustercheckd_mysqld_up 0");
+	has(t, "clustercheckd_mysqld_refused 0");
 	has(t, "clustercheckd_verdict_code{endpoint=\"ready\"} 503");
+	free(t);
+
+	/* mysqld replied with an error: not up, but refusing, and alive. */
+	v.snap.failure = SNAP_FAIL_REFUSED;
+	t = metrics_text(&v, &NOW, NULL, &len);
+	has(t, "clustercheckd_mysqld_up 0");
+	has(t, "clustercheckd_mysqld_refused 1");
+	has(t, "clustercheckd_verdict_code{endpoint=\"live\"} 200");
 	free(t);
 
 	view(&v);
