@@ -6,9 +6,16 @@
  * joiner receiving an SST, a donor sending one, or a node catching up looks
  * dead to every quick probe, and restarting it throws the transfer away
  * (the most reported Galera-on-Kubernetes failure). So /live fails only when
- * mysqld has been unreachable for longer than `grace_ms` with no transfer
+ * mysqld has been silent for longer than `grace_ms` with no transfer
  * under way (nor within grace_ms of the end of one); non-Primary, desynced,
- * read-only nodes are all alive. */
+ * read-only nodes are all alive. A mysqld that replies with an error (it
+ * refuses the agent's login: wrong password, too many connections, account
+ * locked, ...) is running, so alive: only silence counts toward the grace.
+ * When the datadir cannot be searched, whether a transfer is under way
+ * cannot be known, and /live then keeps a silent mysqld alive: restarting
+ * a joiner in the middle of its SST starts the SST again, forever, while a
+ * hung mysqld that is not restarted is at worst a node out of the pool,
+ * which /ready and the logs already say. */
 #ifndef CLUSTERCHECKD_LIVENESS_H
 #define CLUSTERCHECKD_LIVENESS_H
 
@@ -25,7 +32,9 @@ struct liveness_policy {
 
 /* What earlier polls saw; kept across failed polls. */
 struct liveness_memory {
-	struct timespec unreachable_since; /* last answer, or start of polling */
+	/* Last sign of life (an answer, or an error mysqld replied with), or
+	 * the start of polling: the grace runs from it. */
+	struct timespec unreachable_since;
 	/* Last poll that saw a transfer (marker or state), zero when never:
 	 * after a joiner's SST script is done, mysqld still prepares the new
 	 * datadir (InnoDB recovery, IST) before it opens its socket, so the
@@ -45,8 +54,16 @@ struct liveness_check {
 	char reason[VERDICT_REASON_MAX];
 };
 
+/* What the latest poll heard from mysqld, for the transition log. */
+enum liveness_sign {
+	LIVE_SIGN_ANSWER,  /* it answered the poll */
+	LIVE_SIGN_REFUSAL, /* it replied with an error: running, refusing the agent */
+	LIVE_SIGN_SILENCE, /* nothing recent */
+};
+
 struct liveness {
 	int code; /* 200 or 503 */
+	enum liveness_sign sign;
 	char reason[VERDICT_REASON_MAX];
 };
 
@@ -65,5 +82,6 @@ struct liveness liveness_decide(const struct snapshot *s, const struct datadir_f
 				unsigned stale_after_ms, const struct timespec *now);
 
 const char *liveness_check_name(enum liveness_check_id id);
+const char *liveness_sign_name(enum liveness_sign sign);
 
 #endif

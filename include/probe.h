@@ -22,4 +22,9 @@ bool probe_connected(const struct probe *p);
 int probe_fd(const struct probe *p);
 void probe_disconnect(struct probe *p);
 
+/* What mysql_errno() `code` of a failed connect or query says about mysqld:
+ * SNAP_FAIL_REFUSED when it replied (an error packet, or a handshake the
+ * agent could not complete), SNAP_FAIL_SILENT when nothing came back. Pure. */
+enum snapshot_failure probe_failure_class(unsigned code);
+
 #endif

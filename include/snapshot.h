@@ -32,6 +32,7 @@ enum fact_id {
 	FACT_SST_METHOD,
 	FACT_WSREP_ON,
 	FACT_PXC_MAINT_MODE,
+	FACT_DATADIR,
 	FACT_COUNT
 };
 
@@ -69,11 +70,22 @@ enum snapshot_outcome {
 	SNAP_UNREACHABLE, /* connect/query failed: error says why */
 };
 
+/* What an UNREACHABLE poll heard back. mysqld that replies with an error
+ * packet (access denied, too many connections, host blocked, account
+ * locked, password expired, ...) or a handshake the agent cannot complete
+ * is running: it refuses the agent, it is not dead. Only silence (no
+ * socket, connection refused, timeout, connection lost) says it may be. */
+enum snapshot_failure {
+	SNAP_FAIL_SILENT,  /* no reply at all (the default) */
+	SNAP_FAIL_REFUSED, /* mysqld replied, with an error */
+};
+
 #define SNAPSHOT_ERROR_MAX 192
 
 struct snapshot {
 	enum snapshot_outcome outcome;
 	unsigned error_code;             /* mysql errno when UNREACHABLE */
+	enum snapshot_failure failure;   /* when UNREACHABLE: refused or silent */
 	char error[SNAPSHOT_ERROR_MAX];  /* never holds credentials */
 	struct timespec taken;           /* CLOCK_MONOTONIC when the answer came */
 	uint64_t seq;                    /* increases with every publish */
@@ -81,6 +93,9 @@ struct snapshot {
 	struct fact facts[FACT_COUNT];
 	/* Read in the same cycle, whether or not mysqld answered. */
 	struct datadir_facts datadir;
+	/* @@datadir in full (the fact's text is cut at FACT_TEXT_MAX); "" when
+	 * not reported or too long. */
+	char mysqld_datadir[DATADIR_PATH_MAX];
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id);
@@ -93,6 +108,11 @@ void snapshot_init(struct snapshot *s);
 bool snapshot_set(struct snapshot *s, const char *name, size_t name_len,
 		  const char *value, size_t value_len);
 void snapshot_set_unreachable(struct snapshot *s, unsigned code, const char *why);
+/* UNREACHABLE, but mysqld replied (its error packet reached the agent). */
+static inline bool snapshot_refused(const struct snapshot *s)
+{
+	return s->outcome == SNAP_UNREACHABLE && s->failure == SNAP_FAIL_REFUSED;
+}
 
 static inline const struct fact *snapshot_fact(const struct snapshot *s, enum fact_id id)
 {

@@ -11,6 +11,7 @@ struct health {
 	pthread_mutex_t lock;
 	struct health_view view;
 	struct verdict last;
+	struct liveness live_last;
 	bool logged_once;
 	/* health_notify_down(): mysqld said it is going down */
 	bool notified_down;
@@ -54,6 +55,7 @@ struct health *health_new(const struct verdict_policy *policy)
 	h->view.policy = *policy;
 	h->view.admin = ADMIN_READY;
 	liveness_policy_defaults(&h->view.live_policy);
+	h->live_last = (struct liveness){.code = 200, .sign = LIVE_SIGN_ANSWER};
 	clock_gettime(CLOCK_MONOTONIC, &h->view.started);
 	return h;
 }
@@ -78,6 +80,20 @@ static const char *word(int code)
 	}
 }
 
+/* /live's transitions: its code, and what mysqld last did (answered,
+ * refused the agent, fell silent), never the ticking milliseconds. */
+static void log_live_locked(struct health *h, const struct timespec *now)
+{
+	struct liveness l = liveness_decide(&h->view.snap, &h->view.snap.datadir, &h->view.memory,
+					    &h->view.live_policy, h->view.policy.stale_after_ms, now);
+
+	if (l.code != h->live_last.code || l.sign != h->live_last.sign)
+		log_notice("live: %s (%d): %s [was %s, mysqld %s]", l.code == 200 ? "alive" : "not alive",
+			   l.code, l.reason, h->live_last.code == 200 ? "alive" : "not alive",
+			   liveness_sign_name(h->live_last.sign));
+	h->live_last = l;
+}
+
 /* The transition log: one line per change of verdict, never per request.
  * Called with the lock held so two threads cannot log the same change. */
 static struct verdict evaluate_locked(struct health *h, const struct timespec *now)
@@ -92,6 +108,7 @@ static struct verdict evaluate_locked(struct health *h, const struct timespec *n
 			   word(h->last.code), h->last.code, h->last.reason);
 	}
 	h->last = v;
+	log_live_locked(h, now);
 	return v;
 }
 

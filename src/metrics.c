@@ -117,10 +117,19 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 			fprintf(f, "galera_grastate_safe_to_bootstrap %d\n", d->grastate.safe_to_bootstrap);
 		}
 	}
-	if (d->checked) {
+	/* Unknown is a missing series, never a 0. */
+	if (datadir_marker_known(d)) {
 		header(f, "galera_sst_in_progress", "gauge",
 		       "1 while the datadir holds the sst_in_progress marker.");
 		fprintf(f, "galera_sst_in_progress %d\n", d->sst_in_progress);
+	}
+	if (d->checked) {
+		header(f, "clustercheckd_datadir_readable", "gauge",
+		       "1 when the agent can tell whether the file is in the datadir (and read grastate.dat); 0 when it cannot know.");
+		fprintf(f, "clustercheckd_datadir_readable{file=\"%s\"} %d\n", DATADIR_SST_MARKER,
+			datadir_marker_known(d));
+		fprintf(f, "clustercheckd_datadir_readable{file=\"%s\"} %d\n", DATADIR_GRASTATE,
+			datadir_grastate_known(d));
 	}
 
 	header(f, "clustercheckd_verdict_ok", "gauge", "1 when the endpoint answers 200.");
@@ -132,6 +141,9 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 
 	header(f, "clustercheckd_mysqld_up", "gauge", "1 when mysqld answered the last poll.");
 	fprintf(f, "clustercheckd_mysqld_up %d\n", s->outcome == SNAP_OK);
+	header(f, "clustercheckd_mysqld_refused", "gauge",
+	       "1 when mysqld replied to the last poll with an error (it runs, but refuses the agent).");
+	fprintf(f, "clustercheckd_mysqld_refused %d\n", snapshot_refused(s));
 	if (s->outcome != SNAP_NONE) {
 		header(f, "clustercheckd_snapshot_age_seconds", "gauge", "Age of the latest poll result.");
 		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", seconds_between(&s->taken, now));

@@ -65,6 +65,7 @@ static void *run(void *arg)
 	struct probe *probe = NULL;
 	uint64_t seq = 0;
 	unsigned backoff = 0, interval;
+	struct datadir_watch watch = {0};
 
 	for (;;) {
 		struct snapshot snap;
@@ -94,7 +95,8 @@ static void *run(void *arg)
 		}
 		/* Also, and above all, when mysqld is down: grastate.dat and the
 		 * SST marker are what /status and /live have left then. */
-		datadir_read(datadir, &snap.datadir);
+		datadir_watch_read(&watch, datadir,
+				   snap.outcome == SNAP_OK ? snap.mysqld_datadir : NULL, &snap.datadir);
 		snap.seq = ++seq;
 		p->publish(p->ctx, &snap);
 

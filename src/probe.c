@@ -72,6 +72,37 @@ static void now_mono(struct timespec *ts)
 	clock_gettime(CLOCK_MONOTONIC, ts);
 }
 
+enum snapshot_failure probe_failure_class(unsigned code)
+{
+	/* Connector/C sets only CR_ (2000-2999) and CER_ (5000-5999) codes
+	 * itself, and turns an error packet carrying a code from those ranges
+	 * into CR_MALFORMED_PACKET: every other code was read off the wire,
+	 * in mysqld's error packet. 0 is the agent's own failure. */
+	if (code == 0)
+		return SNAP_FAIL_SILENT;
+	if ((code < CR_MIN_ERROR || code > CR_MAX_ERROR) &&
+	    (code < CER_MIN_ERROR || code > CER_MAX_ERROR))
+		return SNAP_FAIL_REFUSED;
+	switch (code) {
+	/* The client's own codes for a reply it could not use: mysqld's
+	 * handshake (or a packet) reached the agent. */
+	case CR_VERSION_ERROR:           /* handshake of another protocol version */
+	case CR_SERVER_HANDSHAKE_ERR:    /* handshake the client cannot parse */
+	case CR_NET_PACKET_TOO_LARGE:    /* a packet arrived, too large */
+	case CR_SSL_CONNECTION_ERROR:    /* handshake arrived, TLS failed */
+	case CR_MALFORMED_PACKET:        /* an error packet with a client-side code */
+	case CR_SECURE_AUTH:             /* asked for the pre-4.1 password scheme */
+	case CR_AUTH_PLUGIN_CANNOT_LOAD: /* asked for a plugin the client lacks */
+	case CR_AUTH_PLUGIN_ERR:         /* the plugin's exchange failed */
+		return SNAP_FAIL_REFUSED;
+	default:
+		/* Refused or absent socket, connect or read timeout, connection
+		 * lost (also while waiting for the handshake), out of memory,
+		 * unknown host, ...: nothing says mysqld runs. */
+		return SNAP_FAIL_SILENT;
+	}
+}
+
 static int fail(struct probe *p, struct snapshot *out, MYSQL *m, const char *what)
 {
 	char why[SNAPSHOT_ERROR_MAX];
@@ -83,6 +114,7 @@ static int fail(struct probe *p, struct snapshot *out, MYSQL *m, const char *wha
 	else
 		snprintf(why, sizeof why, "%s", what);
 	snapshot_set_unreachable(out, code, why);
+	out->failure = probe_failure_class(code);
 	if (m && m != p->mysql)
 		mysql_close(m);
 	probe_disconnect(p);

@@ -116,15 +116,16 @@ static json_t *checks_json(const struct health_view *v, const struct timespec *n
 	return a;
 }
 
-static const char *outcome_name(enum snapshot_outcome o)
+static const char *outcome_name(const struct snapshot *s)
 {
-	switch (o) {
+	switch (s->outcome) {
 	case SNAP_NONE:
 		return "no answer yet";
 	case SNAP_OK:
 		return "answered";
 	case SNAP_UNREACHABLE:
-		return "unreachable";
+		/* Replied with an error: running (alive), not usable. */
+		return snapshot_refused(s) ? "refused by server" : "unreachable";
 	}
 	return "?";
 }
@@ -163,6 +164,26 @@ static json_t *grastate_json(const struct datadir_facts *d)
 			 "version", g->version[0] ? text_json(g->version) : NULL);
 }
 
+/* The directory read and what could be read there; "cannot know" is null,
+ * never false. */
+static json_t *datadir_json(const struct health_view *v)
+{
+	const struct datadir_facts *d = &v->snap.datadir;
+	char problem[512];
+
+	datadir_problem(d, problem, sizeof problem);
+	/* Paths are bytes, not always UTF-8: shown through text_json. */
+	return json_pack("{s:o, s:o, s:o?, s:b, s:b, s:o, s:o?}",
+			 "path", text_json(d->checked ? d->path : v->datadir),
+			 "configured", text_json(v->datadir),
+			 "mysqld", v->snap.mysqld_datadir[0] ? text_json(v->snap.mysqld_datadir) : NULL,
+			 "from_mysqld", d->from_mysqld,
+			 "readable", d->checked && !problem[0],
+			 "sst_in_progress", datadir_marker_known(d) ? json_boolean(d->sst_in_progress)
+								    : json_null(),
+			 "error", problem[0] ? text_json(problem) : NULL);
+}
+
 struct liveness report_liveness(const struct health_view *v, const struct timespec *now)
 {
 	return liveness_decide(&v->snap, &v->snap.datadir, &v->memory, &v->live_policy,
@@ -187,7 +208,7 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 		"ready", "code", verdict.code, "ok", verdict.code == 200, "reason", text_json(verdict.reason),
 		"failed_check", verdict.failed == CHECK_COUNT ? NULL : verdict_check_name(verdict.failed),
 		"checks", checks_json(v, now),
-		"mysqld", "outcome", outcome_name(v->snap.outcome),
+		"mysqld", "outcome", outcome_name(&v->snap),
 		"error", v->snap.outcome == SNAP_UNREACHABLE ? text_json(v->snap.error) : NULL,
 		"error_code", (int)v->snap.error_code,
 		"snapshot_age_ms", v->snap.outcome == SNAP_NONE ? (json_int_t)-1
@@ -205,10 +226,7 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 			    json_integer(v->live_policy.grace_ms));
 	json_object_set_new(r, "live", live_json(v, now));
 	json_object_set_new(r, "grastate", grastate_json(d));
-	json_object_set_new(r, "datadir",
-			    json_pack("{s:s, s:b, s:s?}", "path", v->datadir, "sst_in_progress",
-				      d->sst_in_progress, "error",
-				      d->dir_errno ? strerror(d->dir_errno) : NULL));
+	json_object_set_new(r, "datadir", datadir_json(v));
 	json_object_set_new(r, "agent",
 			    json_pack("{s:s, s:f}", "version", CLUSTERCHECKD_VERSION, "uptime_seconds",
 				      (double)ms_since(&v->started, now) / 1000.0));

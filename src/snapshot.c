@@ -25,6 +25,8 @@ static const struct fact_desc facts[FACT_COUNT] = {
 	[FACT_SST_METHOD] = {"wsrep_sst_method", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
 	[FACT_WSREP_ON] = {"wsrep_on", FACT_KIND_BOOL, FACT_FROM_VARIABLE},
 	[FACT_PXC_MAINT_MODE] = {"pxc_maint_mode", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
+	/* Where grastate.dat and the SST marker really are (datadir.h). */
+	[FACT_DATADIR] = {"datadir", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id)
@@ -97,8 +99,15 @@ bool snapshot_set(struct snapshot *s, const char *name, size_t name_len,
 	f = &s->facts[id];
 	memset(f, 0, sizeof *f);
 	f->present = true;
+	if (id == FACT_DATADIR)
+		s->mysqld_datadir[0] = '\0';
 	if (!value)
 		return true;
+	if (id == FACT_DATADIR && !memchr(value, '\0', value_len) &&
+	    value_len < sizeof s->mysqld_datadir) {
+		memcpy(s->mysqld_datadir, value, value_len);
+		s->mysqld_datadir[value_len] = '\0';
+	}
 	/* A value with an embedded NUL or longer than we keep is not trusted. */
 	if (memchr(value, '\0', value_len) || value_len >= sizeof f->text) {
 		size_t n = value_len < sizeof f->text - 1 ? value_len : sizeof f->text - 1;

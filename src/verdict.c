@@ -213,6 +213,8 @@ static bool run_check(enum verdict_check_id id, struct verdict_check *c, const s
 	case CHECK_MYSQLD:
 		if (s->outcome == SNAP_NONE)
 			return fail(c, "no answer from mysqld yet");
+		if (snapshot_refused(s))
+			return fail(c, "mysqld refused the agent: %s", s->error);
 		if (s->outcome == SNAP_UNREACHABLE)
 			return fail(c, "mysqld unreachable: %s", s->error);
 		return pass(c, "mysqld answered");

@@ -5,6 +5,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -99,13 +100,48 @@ static void test_unknown_facts_are_left_out(void **state)
 	assert_null(strstr(t, "galera_wsrep_"));
 	assert_null(strstr(t, "galera_grastate_seqno")); /* datadir not read */
 	has(t, "clustercheckd_mysqld_up 0");
+	has(t, "clustercheckd_mysqld_refused 0");
 	has(t, "clustercheckd_verdict_code{endpoint=\"ready\"} 503");
+	free(t);
+
+	/* mysqld replied with an error: not up, but refusing, and alive. */
+	v.snap.failure = SNAP_FAIL_REFUSED;
+	t = metrics_text(&v, &NOW, NULL, &len);
+	has(t, "clustercheckd_mysqld_up 0");
+	has(t, "clustercheckd_mysqld_refused 1");
+	has(t, "clustercheckd_verdict_code{endpoint=\"live\"} 200");
 	free(t);
 
 	view(&v);
 	fixture_put(&v.snap, "wsrep_cluster_size", "banana");
 	t = metrics_text(&v, &NOW, NULL, &len);
 	assert_null(strstr(t, "galera_wsrep_cluster_size"));
+	free(t);
+}
+
+/* Whether the marker is there is unknown: no galera_sst_in_progress at
+ * all (never a 0), and a gauge that says the datadir cannot be read. */
+static void test_unreadable_datadir(void **state)
+{
+	struct health_view v;
+	size_t len;
+	char *t;
+
+	(void)state;
+	view(&v);
+	v.snap.datadir.marker_errno = EACCES;
+	v.snap.datadir.grastate_errno = EACCES;
+	t = metrics_text(&v, &NOW, NULL, &len);
+	assert_null(strstr(t, "galera_sst_in_progress"));
+	has(t, "clustercheckd_datadir_readable{file=\"sst_in_progress\"} 0");
+	has(t, "clustercheckd_datadir_readable{file=\"grastate.dat\"} 0");
+	free(t);
+
+	view(&v);
+	t = metrics_text(&v, &NOW, NULL, &len);
+	has(t, "galera_sst_in_progress 0");
+	has(t, "clustercheckd_datadir_readable{file=\"sst_in_progress\"} 1");
+	has(t, "clustercheckd_datadir_readable{file=\"grastate.dat\"} 1");
 	free(t);
 }
 
@@ -149,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_gauges_and_counters),
 		cmocka_unit_test(test_unknown_facts_are_left_out),
 		cmocka_unit_test(test_each_family_has_one_help_and_type),
+		cmocka_unit_test(test_unreadable_datadir),
 	};
 	return cmocka_run_group_tests_name("metrics", tests, NULL, NULL);
 }

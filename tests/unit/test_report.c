@@ -4,6 +4,7 @@
 #include <setjmp.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -117,12 +118,61 @@ static void test_text_that_is_not_utf8_is_shown_not_dropped(void **state)
 	json_decref(r);
 }
 
+/* mysqld replied with an error: said so, apart from silence; a datadir
+ * that cannot be searched says "unknown" (null), never false. */
+static void test_refusal_and_unknown_marker(void **state)
+{
+	struct health_view v;
+	json_t *r, *d;
+
+	(void)state;
+	memset(&v, 0, sizeof v);
+	snapshot_init(&v.snap);
+	snapshot_set_unreachable(&v.snap, 1045, "Access denied for user 'clustercheck'@'localhost' (using password: YES) (1045)");
+	v.snap.failure = SNAP_FAIL_REFUSED;
+	v.snap.taken = NOW;
+	v.snap.datadir.checked = true;
+	v.snap.datadir.marker_errno = EACCES;
+	v.snap.datadir.grastate_errno = EACCES;
+	snprintf(v.snap.datadir.path, sizeof v.snap.datadir.path, "/srv/mysql");
+	snprintf(v.datadir, sizeof v.datadir, "/var/lib/mysql");
+	verdict_policy_defaults(&v.policy);
+	liveness_policy_defaults(&v.live_policy);
+	r = report_json(&v, &NOW);
+	assert_non_null(r);
+	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "mysqld"), "outcome")),
+			    "refused by server");
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r, "ready"), "reason")),
+			       "mysqld refused the agent: Access denied"));
+	assert_int_equal(json_integer_value(json_object_get(json_object_get(r, "live"), "code")), 200);
+	assert_non_null(strstr(json_string_value(json_object_get(json_object_get(r, "live"), "reason")),
+			       "refusing the agent: Access denied"));
+	d = json_object_get(r, "datadir");
+	assert_true(json_is_null(json_object_get(d, "sst_in_progress")));
+	assert_true(json_is_false(json_object_get(d, "readable")));
+	assert_string_equal(json_string_value(json_object_get(d, "path")), "/srv/mysql");
+	assert_string_equal(json_string_value(json_object_get(d, "configured")), "/var/lib/mysql");
+	assert_non_null(strstr(json_string_value(json_object_get(d, "error")),
+			       "whether a state transfer is under way cannot be known"));
+	json_decref(r);
+
+	v.snap.datadir.marker_errno = 0;
+	v.snap.datadir.grastate_errno = ENOENT;
+	r = report_json(&v, &NOW);
+	d = json_object_get(r, "datadir");
+	assert_true(json_is_false(json_object_get(d, "sst_in_progress")));
+	assert_true(json_is_true(json_object_get(d, "readable")));
+	assert_true(json_is_null(json_object_get(d, "error")));
+	json_decref(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_has_verdict_checks_facts_policy),
 		cmocka_unit_test(test_unreachable_report_names_the_error),
 		cmocka_unit_test(test_text_that_is_not_utf8_is_shown_not_dropped),
+		cmocka_unit_test(test_refusal_and_unknown_marker),
 	};
 	return cmocka_run_group_tests_name("report", tests, NULL, NULL);
 }

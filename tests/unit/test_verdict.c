@@ -240,6 +240,14 @@ static void test_unreachable_names_the_error(void **state)
 	assert_string_equal(v.reason, "mysqld unreachable: Can't connect to local server through socket '/x' (2)");
 	/* Facts of an unreachable snapshot are gone, not stale values. */
 	assert_false(snapshot_fact(&s, FACT_LOCAL_STATE)->present);
+
+	/* mysqld replied with an error: not ready either, and said apart. */
+	snapshot_set_unreachable(&s, 1040, "Too many connections (1040)");
+	s.failure = SNAP_FAIL_REFUSED;
+	v = verdict_decide(&s, ADMIN_READY, &p, &NOW);
+	assert_int_equal(v.code, 503);
+	assert_int_equal(v.failed, CHECK_MYSQLD);
+	assert_string_equal(v.reason, "mysqld refused the agent: Too many connections (1040)");
 }
 
 static void test_stale_snapshot_is_not_believed(void **state)
