@@ -301,18 +301,19 @@ static void *run(void *arg)
 }
 
 /* The soft limit is often 1,024 while the hard one is far higher: a flood
- * must meet our own limits, not that one. */
+ * must meet our own limits, not that one. prlimit(), not setrlimit(): the
+ * shipped unit's SystemCallFilter=~@resources denies the setrlimit system
+ * call (and kills the caller), while prlimit64 is in @system-service. */
 static rlim_t raise_nofile(void)
 {
 	struct rlimit r;
 
-	if (getrlimit(RLIMIT_NOFILE, &r) != 0)
+	if (prlimit(0, RLIMIT_NOFILE, NULL, &r) != 0)
 		return 1024;
 	if (r.rlim_cur < r.rlim_max) {
-		rlim_t want = r.rlim_max;
-		r.rlim_cur = want;
-		if (setrlimit(RLIMIT_NOFILE, &r) != 0)
-			getrlimit(RLIMIT_NOFILE, &r);
+		struct rlimit want = {.rlim_cur = r.rlim_max, .rlim_max = r.rlim_max};
+		if (prlimit(0, RLIMIT_NOFILE, &want, NULL) == 0)
+			r = want;
 	}
 	return r.rlim_cur;
 }
