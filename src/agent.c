@@ -186,7 +186,9 @@ static int open_listener(const char *addr, char *err, size_t errlen)
 		if (fd < 0)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		/* A short queue overflows under a flood, and HAProxy's
+		 * dropped SYN is retried only after 1 s, then 3 s. */
+		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
 			break;
 		rc = errno;
 		close(fd);
