@@ -37,6 +37,8 @@ fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
 anon() { awk '/^RssAnon:/ { print $2 }' "/proc/$1/status"; }
 vmrss() { awk '/^VmRSS:/ { print $2 }' "/proc/$1/status"; }
 mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
+ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+HZ=$(getconf CLK_TCK)
 
 say "conditions: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
@@ -57,9 +59,9 @@ rows=()
 # held (from its 3rd second), with the agent's resources before, at the
 # peak and after; no flood arguments = the baseline.
 run() {
-	local name=$1 fpids=() f0 m0 v0 l0 peak=0 n m1 r out held="" i
+	local name=$1 fpids=() f0 m0 v0 l0 c0 cpu peak=0 n m1 r out held="" i
 	shift
-	f0=$(fds "$APID"); m0=$(anon "$APID"); v0=$(vmrss "$APID"); l0=$(wc -l <"$LOG")
+	f0=$(fds "$APID"); m0=$(anon "$APID"); v0=$(vmrss "$APID"); l0=$(wc -l <"$LOG"); c0=$(ticks "$APID")
 	i=0
 	while (($#)); do
 		local args=()
@@ -74,12 +76,13 @@ run() {
 	n=$(fds "$APID"); m1=$(anon "$APID")
 	((n > peak)) && peak=$n
 	for p in "${fpids[@]}"; do wait "$p" || true; done
+	cpu=$(awk -v t=$(($(ticks "$APID") - c0)) -v hz="$HZ" -v s="$FLOOD_SECONDS" 'BEGIN { printf "%.1f%%", 100 * t / hz / s }')
 	for ((i = 0; i < ${#fpids[@]}; i++)); do
 		out=$(cat "$CCK_TMP/flood-$name-$i.out")
 		held+="${held:+ + }$(field held_min "$out")–$(field held_max "$out") ($(field reopened "$out") reopened)"
 	done
 	wait_until 15 "the agent to release the flood" _back "$f0" >/dev/null 2>&1 || true
-	rows+=("| $name | ${held:-–} | $(field checks "$r") ($(field errors "$r") errors, $(field 5xx "$r") 5xx) | $(ms "$(field p50_us "$r")") / $(ms "$(field p99_us "$r")") / $(ms "$(field max_us "$r")") | $f0 / $peak / $(fds "$APID") | $(mib "$m0") / $(mib "$m1") / $(mib "$(anon "$APID")") MiB (VmRSS $(mib "$v0") / $(mib "$(vmrss "$APID")")) | $(($(wc -l <"$LOG") - l0)) |")
+	rows+=("| $name | ${held:-–} | $(field checks "$r") ($(field errors "$r") errors, $(field 5xx "$r") 5xx) | $(ms "$(field p50_us "$r")") / $(ms "$(field p99_us "$r")") / $(ms "$(field max_us "$r")") | $f0 / $peak / $(fds "$APID") | $(mib "$m0") / $(mib "$m1") / $(mib "$(anon "$APID")") MiB (VmRSS $(mib "$v0") / $(mib "$(vmrss "$APID")")) | $cpu | $(($(wc -l <"$LOG") - l0)) |")
 	say "$name: $r"
 }
 _back() { (($(fds "$APID") <= $1 + 2)); }
@@ -103,7 +106,7 @@ cat <<EOF
 Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r); load average $load_before before, $load_after after.
 Flood: bench/flood, each connection reopened as soon as the agent closes it, ${FLOOD_SECONDS} s; checks from 127.0.0.1 at $CHECK_RATE/s (bench/loadgen, 4 clients, new connection each) for the middle $((FLOOD_SECONDS - 6)) s. Agent defaults (http.timeout 5 s, max_connections 16384, max_connections_per_ip 128). Flood tool, load generator, mysqld and agent share the cores. $(date -u '+%F %H:%M UTC').
 
-| flood | connections held (min–max) | checks | check latency p50 / p99 / max, ms | agent fds before / during / after | agent RssAnon before / during / after | log lines |
-|---|---|---:|---:|---:|---:|---:|
+| flood | connections held (min–max) | checks | check latency p50 / p99 / max, ms | agent fds before / during / after | agent RssAnon before / during / after | agent CPU (of one core) | log lines |
+|---|---|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${rows[@]}")
 EOF
