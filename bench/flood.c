@@ -1,7 +1,7 @@
 /* flood: hold many connections to a port from many loopback source
  * addresses, the way a connection flood or a misbehaving monitor does.
  *
- *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS]
+ *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS] [-k]
  *
  * Connections go from FIRST (127.0.0.2 by default) and the ADDRS-1
  * addresses after it, round robin, to 127.0.0.1:PORT.
@@ -13,6 +13,9 @@
  *   malformed  send a request line that is not HTTP, read, close, again
  * idle and slow HOLD: a connection the server closes is opened again at
  * once, so CONNS stay open for SECONDS whatever the server does.
+ * -k (keep): the client's side of a connection the server closed is
+ * closed only a second later, as by a client that does not watch its
+ * sockets (a server waiting for the client's close then waits that long).
  *
  * Every second a line on stderr; at the end one line of key=value pairs
  * on stdout: opened (connections made in total), reopened (after the server
@@ -46,6 +49,43 @@ static enum mode mode = IDLE;
 static uint64_t opened, reopened, errors, lines;
 static char first_error[160];
 static volatile sig_atomic_t stop_now;
+/* -k: sockets the server closed, closed by us a second later */
+static struct {
+	int fd;
+	double at;
+} *later;
+static size_t nlater, later_cap;
+static bool keep;
+
+static void close_later(int fd, double at)
+{
+	if (nlater == later_cap) {
+		size_t cap = later_cap ? later_cap * 2 : 1024;
+		void *p = realloc(later, cap * sizeof *later);
+		if (!p) {
+			close(fd);
+			return;
+		}
+		later = p;
+		later_cap = cap;
+	}
+	later[nlater].fd = fd;
+	later[nlater].at = at;
+	nlater++;
+}
+
+static void close_due(double now)
+{
+	size_t k = 0;
+
+	for (size_t i = 0; i < nlater; i++) {
+		if (later[i].at <= now)
+			close(later[i].fd);
+		else
+			later[k++] = later[i];
+	}
+	nlater = k;
+}
 
 static void on_stop(int sig)
 {
@@ -126,7 +166,7 @@ static void raise_nofile(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS]\n");
+	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS] [-k]\n");
 	exit(2);
 }
 
@@ -140,7 +180,7 @@ int main(int argc, char **argv)
 	struct epoll_event evs[256];
 	char junk[4096];
 
-	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:k")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'n': n = atoi(optarg); break;
@@ -158,6 +198,7 @@ int main(int argc, char **argv)
 			     : (usage(), IDLE);
 			break;
 		case 'd': duration = atof(optarg); break;
+		case 'k': keep = true; break;
 		default: usage();
 		}
 	}
@@ -208,6 +249,7 @@ int main(int argc, char **argv)
 				(unsigned long long)errors);
 			next_tick += 1;
 		}
+		close_due(t);
 		ready = epoll_wait(ep, evs, 256, 100);
 		for (int k = 0; k < ready; k++) {
 			int i = (int)evs[k].data.u32;
@@ -237,6 +279,11 @@ int main(int argc, char **argv)
 					;
 				if (c->up && mode != MALFORMED && mode != CHURN)
 					reopened++;
+				if (keep) {
+					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
+					close_later(c->fd, now_s() + 1);
+					c->fd = -1;
+				}
 				close_one(c);
 				open_one(ep, c, i);
 			}
@@ -244,6 +291,8 @@ int main(int argc, char **argv)
 	}
 	for (int i = 0; i < n; i++)
 		close_one(&cs[i]);
+	close_due(1e300);
+	free(later);
 	printf("opened=%llu reopened=%llu held_min=%ld held_max=%ld sent=%llu errors=%llu seconds=%.1f",
 	       (unsigned long long)opened, (unsigned long long)reopened, held_min < 0 ? 0 : held_min,
 	       held_max, (unsigned long long)lines, (unsigned long long)errors, now_s() - t0);
