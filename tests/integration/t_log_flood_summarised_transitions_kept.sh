@@ -44,7 +44,7 @@ events=$(($(lg_field reopened "$limit_out") + $(lg_field opened "$bad_out")))
 # The summaries of the last interval come within one interval after it.
 _summarised() { grep -c 'repeated [0-9]* more times' "$log"; }
 wait_until 12 "the summaries" _summarised || true
-sed -n "$((lines0 + 1)),\$p" "$log" | head -n 40 >&2
+sed -n "$((lines0 + 1)),$((lines0 + 40))p" "$log" >&2
 lines=$(($(log_lines 1) - lines0))
 echo "FIGURES: $events refused or malformed connections in ${SECS}s -> $lines log lines" >&2
 # First line of each kind + one summary per kind per 10 s interval + the two
