@@ -137,7 +137,7 @@ unit-valgrind: $(UNIT_BIN)
 ASAN_LOGS := $(CURDIR)/$(ASAN_DIR)/reports
 # A small quarantine keeps the agent's memory figures meaningful in the
 # scenarios that bound its growth.
-integration-asan: asan clustercheckd $(B)/loadgen bench/cck_load
+integration-asan: asan clustercheckd $(B)/loadgen $(B)/flood bench/cck_load
 	@rm -rf $(ASAN_LOGS); mkdir -p $(ASAN_LOGS)
 	@CCK_BIN=$(CURDIR)/$(ASAN_DIR)/clustercheckd CCK_PLAIN_BIN=$(CURDIR)/clustercheckd \
 	 LOADGEN=$(CURDIR)/$(B)/loadgen \
@@ -222,10 +222,14 @@ fuzz-smoke:
 $(B)/loadgen: bench/loadgen.c | $(B)
 	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< -lm
 
+# Connection floods from many loopback addresses (bench_flood.sh, t_flood_*).
+$(B)/flood: bench/flood.c | $(B)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -o $@ $<
+
 # Not tests: each bench/bench_*.sh prints a table against the baseline
 # measured in the same run. See README "Performance".
 bench: deps
-	@$(SUBMAKE) clustercheckd $(B)/loadgen
+	@$(SUBMAKE) clustercheckd $(B)/loadgen $(B)/flood
 	@set -e; for b in bench/bench_*.sh; do echo "== $$b"; LOADGEN=$(CURDIR)/$(B)/loadgen bash $$b; done
 
 clean:

@@ -123,17 +123,20 @@ static void write_all(int fd, const char *buf, size_t len)
 }
 
 /* Read and ignore whatever HAProxy sent (agent-send), until it closes or
- * a short timeout: the answer never depends on it. */
-static void drain_input(int fd)
+ * a short timeout: the answer never depends on it. Connections are served
+ * one at a time, so the wait stops as soon as another one is waiting to be
+ * accepted: a flood of idle connections must not queue HAProxy's behind
+ * 100 ms each. */
+static void drain_input(int fd, int listen_fd)
 {
 	long long deadline = mono_ms() + AGENT_READ_MS;
 	char junk[512];
 
 	for (;;) {
-		struct pollfd p = {.fd = fd, .events = POLLIN};
+		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = listen_fd, .events = POLLIN}};
 		long long left = deadline - mono_ms();
 
-		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+		if (left <= 0 || poll(p, 2, (int)left) <= 0 || (p[1].revents & POLLIN))
 			return;
 		ssize_t r = recv(fd, junk, sizeof junk, MSG_DONTWAIT);
 		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
@@ -155,7 +158,7 @@ static void serve_connection(void *ctx, int fd)
 	/* The answer first: HAProxy's agent-inter is also its timeout. */
 	write_all(fd, line, n);
 	shutdown(fd, SHUT_WR);
-	drain_input(fd);
+	drain_input(fd, s->listen_fd);
 	close(fd);
 }
 
@@ -183,7 +186,9 @@ static int open_listener(const char *addr, char *err, size_t errlen)
 		if (fd < 0)
 			continue;
 		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, 64) == 0)
+		/* A short queue overflows under a flood, and HAProxy's
+		 * dropped SYN is retried only after 1 s, then 3 s. */
+		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
 			break;
 		rc = errno;
 		close(fd);

@@ -102,11 +102,11 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_ENUM(log), .help = "where log lines go"},
 
 	{"http", "timeout", CFG_UNSIGNED, 1, 300, 5,
-	 .offset = AT_UNSIGNED(http_timeout_s), .help = "seconds a client may take to send its request"},
-	{"http", "max_connections", CFG_UNSIGNED, 1, 100000, 1024,
-	 .offset = AT_UNSIGNED(http_max_connections), .help = "concurrent HTTP connections"},
+	 .offset = AT_UNSIGNED(http_timeout_s), .help = "seconds a client may take to send its whole request head (a total, not an idle time)"},
+	{"http", "max_connections", CFG_UNSIGNED, 1, 100000, 16384,
+	 .offset = AT_UNSIGNED(http_max_connections), .help = "connections waiting for their request; when full, the oldest of the address holding the most is closed"},
 	{"http", "max_connections_per_ip", CFG_UNSIGNED, 0, 100000, 128,
-	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "concurrent connections from one address, 0 = unlimited"},
+	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "of them from one address, 0 = unlimited; beyond it that address's oldest is closed"},
 	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
 

@@ -180,6 +180,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		v = health_tick(h, &now);
 		sdnotify_tick(&v, &now);
+		log_rate_flush(false);
 		if (stopping && (now.tv_sec > stop_at.tv_sec ||
 				 (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec))) {
 			log_info("drain period over: stopping");
@@ -187,6 +188,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		}
 	}
 	http_stop(srv);
+	log_rate_flush(true);
 stop_agent:
 	agent_stop(agent);
 stop_ctl:

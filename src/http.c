@@ -2,6 +2,7 @@
 
 #include <arpa/inet.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -11,8 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <unistd.h>
 
+#include "gate.h"
 #include "log.h"
 #include "metrics.h"
 #include "report.h"
@@ -243,6 +246,8 @@ void http_reply_free(struct http_reply *r)
 
 struct http_server {
 	struct MHD_Daemon *daemon;
+	struct gate *gate;       /* daemon mode: accepts, waits for the request */
+	int listen_fd;
 	struct http_opts opts;
 	/* inetd mode: wait for the one connection to finish */
 	pthread_mutex_t lock;
@@ -253,6 +258,9 @@ struct http_server {
 	struct metrics_requests requests;
 };
 
+/* A client can make libmicrohttpd say something on every connection (a
+ * malformed request, a connection closed mid-request): counted and
+ * summarised, one kind per message of the library (its format string). */
 static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
 	char msg[512];
@@ -260,7 +268,7 @@ static void mhd_log(void *cls, const char *fmt, va_list ap)
 	(void)cls;
 	vsnprintf(msg, sizeof msg, fmt, ap);
 	msg[strcspn(msg, "\n")] = '\0';
-	log_warnx("http: %s", msg);
+	log_rate(fmt, LOG_WARNING, "http: %s", msg);
 }
 
 static bool has_argument(struct MHD_Connection *c, const char *key)
@@ -369,30 +377,19 @@ int http_resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *d
 	return 0;
 }
 
-static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned flags,
-				    const struct sockaddr *sa, int listen_fd, unsigned pool)
+/* The engine only ever sees connections whose request has arrived (the
+ * gate hands them over), so its own limits are never what refuses one. */
+static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned pool)
 {
 	const struct http_opts *o = &s->opts;
 
-	if (listen_fd >= 0)
-		return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
-					MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-					MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
-					MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-					MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
-					MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-					(unsigned int)o->max_connections_per_ip,
-					MHD_OPTION_LISTEN_SOCKET, (MHD_socket)listen_fd,
-					MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pool,
-					MHD_OPTION_END);
-	return MHD_start_daemon(flags | MHD_USE_ERROR_LOG, 0, NULL, NULL, on_request, s,
+	return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_INTERNAL_POLLING_THREAD |
+					MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+				0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
-				MHD_OPTION_PER_IP_CONNECTION_LIMIT,
-				(unsigned int)o->max_connections_per_ip,
-				MHD_OPTION_SOCK_ADDR, sa,
 				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pool,
 				MHD_OPTION_END);
 }
@@ -404,29 +401,72 @@ static unsigned pool_size(void)
 	return n < 2 ? 2 : n > 4 ? 4 : (unsigned)n;
 }
 
+static int listen_on(const struct sockaddr_storage *ss, bool dual)
+{
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, off = 0, e;
+
+	if (fd < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+	if (dual)
+		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
+	if (bind(fd, (const struct sockaddr *)ss, len) == 0 && listen(fd, SOMAXCONN) == 0)
+		return fd;
+	e = errno;
+	close(fd);
+	errno = e;
+	return -1;
+}
+
+/* The socket passed by systemd may be blocking: the gate never waits on it. */
+static int adopt_listen_fd(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -1;
+	return fd;
+}
+
+static void handoff(void *ctx, int fd)
+{
+	struct http_server *s = ctx;
+	struct sockaddr_storage peer;
+	socklen_t len = sizeof peer;
+
+	if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0) {
+		close(fd); /* gone already */
+		return;
+	}
+	/* MHD closes fd itself when it cannot take it. */
+	if (MHD_add_connection(s->daemon, fd, (struct sockaddr *)&peer, len) != MHD_YES)
+		log_rate("handoff", LOG_WARNING, "http: the HTTP engine refused a connection: %s",
+			 strerror(errno));
+}
+
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen)
 {
 	struct http_server *s = calloc(1, sizeof *s);
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 	struct sockaddr_storage ss;
 	bool dual = false;
+	struct gate_opts go;
 
 	if (!s) {
 		snprintf(err, errlen, "out of memory");
 		return NULL;
 	}
 	s->opts = *o;
+	s->listen_fd = -1;
 	pthread_mutex_init(&s->lock, NULL);
 	pthread_cond_init(&s->closed_cond, NULL);
 	if (o->listen_fd >= 0) {
-		s->daemon = start_mhd(s, flags, NULL, o->listen_fd, pool_size());
+		s->listen_fd = adopt_listen_fd(o->listen_fd);
 	} else {
 		if (http_resolve_listen(o->listen, &ss, &dual, err, errlen) != 0)
 			goto fail;
-		if (dual)
-			s->daemon = start_mhd(s, flags | MHD_USE_DUAL_STACK,
-					      (struct sockaddr *)&ss, -1, pool_size());
-		if (!s->daemon && dual) {
+		s->listen_fd = listen_on(&ss, dual);
+		if (s->listen_fd < 0 && dual) {
 			/* No IPv6 on this host: the wildcard still means IPv4. */
 			struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
 			uint16_t port = ((struct sockaddr_in6 *)&ss)->sin6_port;
@@ -434,19 +474,35 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 			a4->sin_family = AF_INET;
 			a4->sin_addr.s_addr = htonl(INADDR_ANY);
 			a4->sin_port = port;
+			s->listen_fd = listen_on(&ss, false);
 		}
-		if (!s->daemon)
-			s->daemon = start_mhd(s, flags | (ss.ss_family == AF_INET6 ? MHD_USE_IPv6 : 0),
-					      (struct sockaddr *)&ss, -1, pool_size());
 	}
-	if (!s->daemon) {
+	if (s->listen_fd < 0) {
 		snprintf(err, errlen, "cannot listen on %s: %s",
-			 o->listen_fd >= 0 ? "the socket passed by systemd" : o->listen,
-			 strerror(errno));
+			 o->listen_fd >= 0 ? "the socket passed by systemd" : o->listen, strerror(errno));
 		goto fail;
 	}
-	return s;
+	s->daemon = start_mhd(s, pool_size());
+	if (!s->daemon) {
+		snprintf(err, errlen, "cannot start the HTTP engine: %s", strerror(errno));
+		goto fail;
+	}
+	go = (struct gate_opts){
+		.listen_fd = s->listen_fd,
+		.capacity = o->max_connections,
+		.per_addr = o->max_connections_per_ip,
+		.timeout_ms = o->timeout_s * 1000,
+		.head_max = HTTP_CONNECTION_MEMORY,
+		.handoff = handoff,
+		.ctx = s,
+	};
+	s->gate = gate_start(&go, err, errlen);
+	if (s->gate)
+		return s;
+	MHD_stop_daemon(s->daemon);
 fail:
+	if (s->listen_fd >= 0 && s->listen_fd != o->listen_fd)
+		close(s->listen_fd);
 	pthread_cond_destroy(&s->closed_cond);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
@@ -455,15 +511,27 @@ fail:
 
 unsigned http_port(const struct http_server *s)
 {
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
-	return info ? info->port : 0;
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &len) != 0)
+		return 0;
+	if (ss.ss_family == AF_INET)
+		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
+	if (ss.ss_family == AF_INET6)
+		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
+	return 0;
 }
 
 void http_stop(struct http_server *s)
 {
 	if (!s)
 		return;
+	/* The gate first: it may still be handing connections to the engine. */
+	gate_stop(s->gate);
 	MHD_stop_daemon(s->daemon);
+	if (s->listen_fd != s->opts.listen_fd)
+		close(s->listen_fd);
 	pthread_cond_destroy(&s->closed_cond);
 	pthread_mutex_destroy(&s->lock);
 	free(s);

@@ -114,3 +114,124 @@ void log_warn(const char *fmt, ...)
 	log_warnx("%s: %s", msg, strerror(saved));
 	errno = saved;
 }
+
+/* ---- repeated events -------------------------------------------------- */
+
+static void log_msg(int priority, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void log_msg(int priority, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vmsg(priority, fmt, ap);
+	va_end(ap);
+}
+
+void log_summary_init(struct log_summary *s, long long interval_ms)
+{
+	memset(s, 0, sizeof *s);
+	s->interval_ms = interval_ms;
+}
+
+static void copy_msg(char *dst, const char *msg)
+{
+	snprintf(dst, LOG_SUMMARY_MSG, "%s", msg);
+}
+
+bool log_summary_note(struct log_summary *s, const void *key, int priority, const char *msg,
+		      long long now)
+{
+	struct log_summary_slot *free_slot = NULL, *overflow = &s->slots[LOG_SUMMARY_SLOTS - 1];
+
+	for (int i = 0; i < LOG_SUMMARY_SLOTS - 1; i++) {
+		struct log_summary_slot *sl = &s->slots[i];
+		if (sl->key == key) {
+			sl->repeats++;
+			copy_msg(sl->last, msg);
+			return false;
+		}
+		if (!sl->key && !free_slot)
+			free_slot = sl;
+	}
+	if (!free_slot) {
+		/* More kinds at once than slots: the rest share one summary,
+		 * and the first of them is still shown. */
+		if (overflow->key) {
+			overflow->repeats++;
+			copy_msg(overflow->last, msg);
+			return false;
+		}
+		free_slot = overflow;
+	}
+	*free_slot = (struct log_summary_slot){.key = key, .priority = priority,
+					       .window_end = now + s->interval_ms};
+	return true;
+}
+
+void log_summary_due(struct log_summary *s, long long now, bool all, log_summary_emit_fn emit,
+		     void *ctx)
+{
+	for (int i = 0; i < LOG_SUMMARY_SLOTS; i++) {
+		struct log_summary_slot *sl = &s->slots[i];
+		long long started = sl->window_end - s->interval_ms;
+
+		if (!sl->key || (!all && now < sl->window_end))
+			continue;
+		if (sl->repeats == 0) {
+			/* Quiet for a whole interval: the next one is news. */
+			sl->key = NULL;
+			continue;
+		}
+		emit(ctx, sl->priority, sl->repeats, now - started, sl->last);
+		/* Still busy: keep counting, one line per interval. */
+		sl->repeats = 0;
+		sl->window_end = now + s->interval_ms;
+	}
+}
+
+static struct log_summary summary = {.interval_ms = LOG_SUMMARY_INTERVAL_MS};
+static pthread_mutex_t summary_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void emit_summary(void *ctx, int priority, unsigned long long repeats, long long window_ms,
+			 const char *last)
+{
+	(void)ctx;
+	log_msg(priority, "repeated %llu more times in %lld.%lld s, latest: %s", repeats,
+		window_ms / 1000, window_ms % 1000 / 100, last);
+}
+
+void log_rate(const void *key, int priority, const char *fmt, ...)
+{
+	char msg[LOG_SUMMARY_MSG];
+	long long now = mono_ms();
+	va_list ap;
+	bool show;
+
+	if (priority > max_priority || target == LOG_TO_NOWHERE)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	pthread_mutex_lock(&summary_lock);
+	log_summary_due(&summary, now, false, emit_summary, NULL);
+	show = log_summary_note(&summary, key, priority, msg, now);
+	pthread_mutex_unlock(&summary_lock);
+	if (show)
+		log_msg(priority, "%s (repeats are counted and summarised every %d s)", msg,
+			LOG_SUMMARY_INTERVAL_MS / 1000);
+}
+
+void log_rate_flush(bool all)
+{
+	pthread_mutex_lock(&summary_lock);
+	log_summary_due(&summary, mono_ms(), all, emit_summary, NULL);
+	pthread_mutex_unlock(&summary_lock);
+}

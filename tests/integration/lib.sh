@@ -800,7 +800,8 @@ wait_http() {
 # ---------------------------------------------------------------- HAProxy
 
 # haproxy_start: a `listen galera` in front of node1..3, health-checked
-# through agents 1..3 (option httpchk). Foreground process (-db) in the
+# through agents 1..3 (option httpchk). HAPROXY_CHECK_OPTS replaces the
+# servers' check timings, HAPROXY_TIMEOUT_CHECK the check timeout. Foreground process (-db) in the
 # background; pid in $CCK_TMP/haproxy.pid.
 haproxy_start() {
 	local cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i
@@ -816,7 +817,7 @@ defaults
     timeout connect 2s
     timeout client 30s
     timeout server 30s
-    timeout check 2s
+    timeout check ${HAPROXY_TIMEOUT_CHECK:-2s}
 
 listen galera
     bind 127.0.0.1:$HAPROXY_PORT
@@ -829,7 +830,7 @@ listen galera
     # and rise/fall of 2-3 (see haproxy/ in the repository).
 EOF
 		for i in 1 2 3; do
-			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} inter 500 fastinter 200 rise 1 fall 1"
+			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} ${HAPROXY_CHECK_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
 		done
 	} >"$cfg"
 	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
@@ -865,6 +866,14 @@ _haproxy_status_is() {
 	line=$(haproxy_cmd "show stat" | awk -F, -v n="$1" '$1 == "galera" && $2 == n { print $18 " (check " $37 ", code " $38 ", " $57 ")" }')
 	echo "${line:-<no such server>}"
 	[[ ${line%% (*} == "$2" ]]
+}
+
+# haproxy_stat_field NAME FIELD -> one `show stat` column of server NAME, by
+# its header name (status, chkfail, chkdown, check_status, ...)
+haproxy_stat_field() {
+	haproxy_cmd "show stat" | awk -F, -v n="$1" -v f="$2" '
+		NR == 1 { sub(/^# /, ""); for (i = 1; i <= NF; i++) col[$i] = i; next }
+		$1 == "galera" && $2 == n { print $(col[f]) }'
 }
 
 # wait_haproxy_status NAME STATUS TIMEOUT_S

@@ -7,10 +7,11 @@ source "$CCK_REPO/tests/integration/hardening.sh"
 need_loadgen
 HOLD=1000
 # 1,000 slow clients plus room for real checks; one address (loopback) for
-# all, so no per-address limit. http.timeout is the idle limit: a line a
-# second keeps every connection alive.
+# all, so no per-address limit. http.timeout is a total deadline for the
+# request head: 30 s keeps all of them held for the whole run (the deadline
+# itself is t_flood_keeps_haproxy_checks_answered's business).
 ulimit -n 4096
-AGENT_EXTRA_CONF='http = { max_connections = 1100; max_connections_per_ip = 0; timeout = 5; };' agent_start 1
+AGENT_EXTRA_CONF='http = { max_connections = 1100; max_connections_per_ip = 0; timeout = 30; };' agent_start 1
 port=${AGENT_PORT[1]}
 apid=$(agent_pid 1)
 expect_http "$port" 200 '^Galera node is synced\.' 5 "agent1 before" >/dev/null

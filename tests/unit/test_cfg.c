@@ -172,7 +172,7 @@ static void test_defaults(void **state)
 	assert_string_equal(c.listen, "0.0.0.0:9200");
 	assert_int_equal(c.log, LOG_TO_STDERR);
 	assert_int_equal(c.http_timeout_s, 5);
-	assert_int_equal(c.http_max_connections, 1024);
+	assert_int_equal(c.http_max_connections, 16384);
 	assert_int_equal(c.http_max_connections_per_ip, 128);
 	assert_int_equal(c.bodies, BODIES_CLUSTERCHECKD);
 	assert_string_equal(c.mysql.socket, "/run/mysqld/mysqld.sock");
