@@ -6,6 +6,8 @@
 #include "cfg.h"
 #include "snapshot.h"
 
+#include <sys/types.h>
+
 struct probe;
 
 struct probe *probe_new(const struct probe_cfg *cfg);
@@ -21,5 +23,8 @@ bool probe_connected(const struct probe *p);
  * when not connected. */
 int probe_fd(const struct probe *p);
 void probe_disconnect(struct probe *p);
+/* mysqld's pid as the kernel gives it for our unix socket connection, or 0
+ * (not connected, TCP, another pid namespace). */
+pid_t probe_server_pid(const struct probe *p);
 
 #endif

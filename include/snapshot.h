@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "datadir.h"
+#include "sstproc.h"
 
 enum fact_id {
 	/* status variables */
@@ -32,6 +33,9 @@ enum fact_id {
 	FACT_SST_METHOD,
 	FACT_WSREP_ON,
 	FACT_PXC_MAINT_MODE,
+	/* status: how many desync requests hold the node (a state transfer,
+	 * FTWRL, BACKUP STAGE, RSU DDL, wsrep_desync each count one) */
+	FACT_DESYNC_COUNT,
 	FACT_COUNT
 };
 
@@ -81,6 +85,8 @@ struct snapshot {
 	struct fact facts[FACT_COUNT];
 	/* Read in the same cycle, whether or not mysqld answered. */
 	struct datadir_facts datadir;
+	/* Only looked at while wsrep_local_state is 2 (poller.c). */
+	struct sst_process sst;
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id);

@@ -9,12 +9,14 @@
 #include <time.h>
 
 #include "log.h"
+#include "sstproc.h"
 
 struct probe {
 	struct probe_cfg cfg;
 	MYSQL *mysql;
 	char query[2048];
 	size_t query_len;
+	pid_t server_pid; /* mysqld's, from the unix socket; 0 unknown */
 };
 
 struct probe *probe_new(const struct probe_cfg *cfg)
@@ -133,7 +135,15 @@ static int connect_mysqld(struct probe *p, struct snapshot *out)
 	    mysql_errno(m) != ER_UNKNOWN_SYSTEM_VARIABLE)
 		return fail(p, out, m, "cannot set wsrep_sync_wait");
 	p->mysql = m;
+	/* Only a unix socket names its peer; over TCP the pid stays unknown
+	 * and a donor cannot be told from a lock (sstproc.h). */
+	p->server_pid = tcp ? 0 : sstproc_peer_pid((int)mysql_get_socket(m));
 	return 0;
+}
+
+pid_t probe_server_pid(const struct probe *p)
+{
+	return p->mysql ? p->server_pid : 0;
 }
 
 static void elapsed(struct snapshot *out, const struct timespec *t0)
