@@ -316,6 +316,7 @@ rolling_restart_shipped() {
 	load_setup
 	on_exit 'load_stop short >/dev/null 2>&1; load_stop long >/dev/null 2>&1'
 	# agents on their defaults drain 10 s on SIGTERM; SIGINT stops them now
+# shellcheck disable=SC2016 # expanded when the step runs
 	on_exit 'for a in 1 2 3; do p=$(agent_pid "$a") && kill -INT "$p" 2>/dev/null; done; true'
 	for n in 1 2 3; do
 		AGENT_DRAIN_SECONDS=default AGENT_EXTRA_CONF="$(drain_agent_conf "$n")" agent_start "$n" ||

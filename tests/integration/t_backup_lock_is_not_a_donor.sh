@@ -18,6 +18,7 @@ AGENT_NODE=1 AGENT_EXTRA_CONF="$POLL"' policy = { donor = "drain"; };' agent_sta
 for a in 1 4 5; do expect_http "${AGENT_PORT[a]}" 200 'synced' 5 "agent$a before" >/dev/null; done
 
 bg_pids=()
+# shellcheck disable=SC2016 # expanded when the step runs
 on_exit 'for p in "${bg_pids[@]}"; do kill "$p" 2>/dev/null; done; true'
 # hold SQL in the background on node1 (the statements end by themselves)
 hold() {
