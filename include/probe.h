@@ -5,6 +5,7 @@
 
 #include "cfg.h"
 #include "snapshot.h"
+#include "sstproc.h"
 
 #include <sys/types.h>
 
@@ -26,5 +27,11 @@ void probe_disconnect(struct probe *p);
 /* mysqld's pid as the kernel gives it for our unix socket connection, or 0
  * (not connected, TCP, another pid namespace). */
 pid_t probe_server_pid(const struct probe *p);
+
+/* After a poll: while the node is in state 2, whether mysqld runs an SST
+ * script (sstproc.h), into snap->sst; t follows the donor episode across
+ * polls (a fresh one for a single check). May poll again, within ~300 ms,
+ * while a new episode shows no script yet. */
+void probe_look_for_sst(struct probe *p, struct snapshot *snap, struct sst_tracker *t);
 
 #endif

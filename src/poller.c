@@ -6,23 +6,16 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <sys/eventfd.h>
 #include <unistd.h>
 
 #include "datadir.h"
 #include "log.h"
 #include "probe.h"
-#include "sstproc.h"
 
 /* First retry after a failure comes quickly (a killed connection is usually
  * back at once), then doubles up to the poll interval. */
 #define BACKOFF_FIRST_MS 50
-
-/* mysqld starts the SST script a moment after it turns Donor: before
- * saying "desynced without a transfer", look again a few times. */
-#define SST_START_RETRIES 6
-#define SST_START_RETRY_MS 50
 
 struct poller {
 	pthread_t thread;
@@ -66,40 +59,6 @@ static void idle(struct poller *p, struct probe *probe, int timeout_ms)
 	}
 }
 
-static bool in_donor_state(const struct snapshot *s)
-{
-	const struct fact *f = snapshot_fact(s, FACT_LOCAL_STATE);
-	return s->outcome == SNAP_OK && f->present && f->valid && f->num == 2;
-}
-
-static long long mono_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* Only while the node is in state 2: is it a state transfer (sstproc.h)? */
-static void look_for_sst(struct probe *probe, struct snapshot *snap, struct sst_tracker *t)
-{
-	struct sst_process scan = {.kind = SST_PROC_NOT_LOOKED};
-	bool donor = in_donor_state(snap);
-
-	if (donor)
-		sstproc_scan("/proc", probe_server_pid(probe), &scan);
-	for (int i = 0; donor && scan.kind == SST_PROC_NONE && !t->in_episode &&
-			i < SST_START_RETRIES; i++) {
-		struct timespec pause = {.tv_nsec = SST_START_RETRY_MS * 1000000L};
-		nanosleep(&pause, NULL);
-		if (probe_poll(probe, snap) != 0)
-			break;
-		donor = in_donor_state(snap);
-		if (donor)
-			sstproc_scan("/proc", probe_server_pid(probe), &scan);
-	}
-	sstproc_track(t, donor, &scan, mono_ms(), &snap->sst);
-}
-
 static void *run(void *arg)
 {
 	struct poller *p = arg;
@@ -133,7 +92,7 @@ static void *run(void *arg)
 			clock_gettime(CLOCK_MONOTONIC, &snap.taken);
 		} else {
 			probe_poll(probe, &snap);
-			look_for_sst(probe, &snap, &sst);
+			probe_look_for_sst(probe, &snap, &sst);
 		}
 		/* Also, and above all, when mysqld is down: grastate.dat and the
 		 * SST marker are what /status and /live have left then. */

@@ -198,3 +198,37 @@ int probe_poll(struct probe *p, struct snapshot *out)
 	elapsed(out, &t0);
 	return 0;
 }
+
+/* mysqld starts the SST script a moment after it turns Donor: before
+ * saying "desynced without a transfer", look again a few times. */
+#define SST_START_RETRIES 6
+#define SST_START_RETRY_MS 50
+
+static bool in_donor_state(const struct snapshot *s)
+{
+	const struct fact *f = snapshot_fact(s, FACT_LOCAL_STATE);
+	return s->outcome == SNAP_OK && f->present && f->valid && f->num == 2;
+}
+
+void probe_look_for_sst(struct probe *p, struct snapshot *snap, struct sst_tracker *t)
+{
+	struct sst_process scan = {.kind = SST_PROC_NOT_LOOKED};
+	struct timespec now;
+	bool donor = in_donor_state(snap);
+
+	if (donor)
+		sstproc_scan("/proc", probe_server_pid(p), &scan);
+	for (int i = 0; donor && scan.kind == SST_PROC_NONE && !t->in_episode &&
+			i < SST_START_RETRIES; i++) {
+		struct timespec pause = {.tv_nsec = SST_START_RETRY_MS * 1000000L};
+		nanosleep(&pause, NULL);
+		if (probe_poll(p, snap) != 0)
+			break;
+		donor = in_donor_state(snap);
+		if (donor)
+			sstproc_scan("/proc", probe_server_pid(p), &scan);
+	}
+	now_mono(&now);
+	sstproc_track(t, donor, &scan, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+		      &snap->sst);
+}
