@@ -4,8 +4,13 @@
  * to a node that is going down. Every failure is counted and the first
  * ones are printed with a timestamp, so the counts can be trusted.
  *
+ * With --lifetime-ms L a worker keeps its connection for L ms and runs its
+ * transactions on it, as a pool with a maximum connection lifetime does;
+ * an error on it (the server or the load balancer closed it) is a failed
+ * transaction: nothing is retried or hidden.
+ *
  *   cck_load --host H --port P --user U [--threads N] [--pause-ms MS]
- *            [--stop-file F]        (password from $CCK_LOAD_PASSWORD)
+ *            [--lifetime-ms L] [--stop-file F]  (password from $CCK_LOAD_PASSWORD)
  * Runs until SIGTERM/SIGINT or until F exists; prints one summary line:
  *   connections=N connect_failures=X transactions=Y transaction_failures=Z
  */
@@ -26,7 +31,7 @@
 #define MAX_REPORTED 20
 
 static const char *host = "127.0.0.1", *user = "load", *password = "", *stop_file;
-static unsigned port = 3306, pause_ms = 10;
+static unsigned port = 3306, pause_ms = 10, lifetime_ms;
 static atomic_bool stop;
 static long long run_id; /* keys are unique per run: no two inserts collide */
 static atomic_long connections, connect_failures, transactions, transaction_failures, reported;
@@ -56,25 +61,44 @@ static bool run_query(MYSQL *m, const char *q)
 	return mysql_errno(m) == 0;
 }
 
+static long long mono_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
 static void *worker(void *arg)
 {
 	long id = (long)arg, seq = 0;
 	unsigned timeout = 5;
 	char q[128];
+	MYSQL *m = NULL;
+	long long opened = 0;
 
 	mysql_thread_init();
 	while (!atomic_load(&stop)) {
-		MYSQL *m = mysql_init(NULL);
-		if (!m)
-			break;
-		mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-		mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
-		mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-		atomic_fetch_add(&connections, 1);
-		if (!mysql_real_connect(m, host, user, password, "cck", port, NULL, 0)) {
-			atomic_fetch_add(&connect_failures, 1);
-			report("connect", m);
-		} else {
+		if (m && (!lifetime_ms || mono_ms() - opened >= lifetime_ms)) {
+			mysql_close(m);
+			m = NULL;
+		}
+		if (!m) {
+			m = mysql_init(NULL);
+			if (!m)
+				break;
+			mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+			mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+			mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+			atomic_fetch_add(&connections, 1);
+			opened = mono_ms();
+			if (!mysql_real_connect(m, host, user, password, "cck", port, NULL, 0)) {
+				atomic_fetch_add(&connect_failures, 1);
+				report("connect", m);
+				mysql_close(m);
+				m = NULL;
+			}
+		}
+		if (m) {
 			snprintf(q, sizeof q, "INSERT INTO load_rows (run, worker, seq) VALUES (%lld, %ld, %ld)",
 				 run_id, id, ++seq);
 			if (run_query(m, "START TRANSACTION") && run_query(m, q) && run_query(m, "COMMIT")) {
@@ -82,12 +106,15 @@ static void *worker(void *arg)
 			} else {
 				atomic_fetch_add(&transaction_failures, 1);
 				report("transaction", m);
+				mysql_close(m);
+				m = NULL;
 			}
 		}
-		mysql_close(m);
 		if (pause_ms)
 			usleep(pause_ms * 1000);
 	}
+	if (m)
+		mysql_close(m);
 	mysql_thread_end();
 	return NULL;
 }
@@ -123,6 +150,8 @@ int main(int argc, char **argv)
 			nthreads = atol(argv[i + 1]);
 		else if (strcmp(argv[i], "--pause-ms") == 0)
 			pause_ms = (unsigned)atoi(argv[i + 1]);
+		else if (strcmp(argv[i], "--lifetime-ms") == 0)
+			lifetime_ms = (unsigned)atoi(argv[i + 1]);
 		else if (strcmp(argv[i], "--stop-file") == 0)
 			stop_file = argv[i + 1];
 		else {

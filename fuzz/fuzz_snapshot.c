@@ -46,6 +46,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (mode & 0x10) /* older than stale_after_ms */
 		v.snap.taken.tv_sec -= 10;
 	v.snap.outcome = mode & 0x20 ? SNAP_UNREACHABLE : SNAP_OK;
+	/* what the poller saw under mysqld: every kind, two methods */
+	v.snap.sst.kind = (enum sst_proc_kind)(((mode >> 2) & 3) + ((mode & 0x40) ? 1 : 0));
+	v.snap.sst.mysqld_pid = 4242;
+	snprintf(v.snap.sst.method, sizeof v.snap.sst.method, "%s", mode & 0x80 ? "mariabackup" : "rsync");
+	snprintf(v.snap.sst.why, sizeof v.snap.sst.why, "fuzz");
 
 	while (b.n) {
 		const uint8_t *line = b.p, *nl = memchr(b.p, '\n', b.n), *tab;

@@ -5,6 +5,9 @@
 
 #include "cfg.h"
 #include "snapshot.h"
+#include "sstproc.h"
+
+#include <sys/types.h>
 
 struct probe;
 
@@ -21,6 +24,15 @@ bool probe_connected(const struct probe *p);
  * when not connected. */
 int probe_fd(const struct probe *p);
 void probe_disconnect(struct probe *p);
+/* mysqld's pid as the kernel gives it for our unix socket connection, or 0
+ * (not connected, TCP, another pid namespace). */
+pid_t probe_server_pid(const struct probe *p);
+
+/* After a poll: while the node is in state 2, whether mysqld runs an SST
+ * script (sstproc.h), into snap->sst; t follows the donor episode across
+ * polls (a fresh one for a single check). May poll again, within ~300 ms,
+ * while a new episode shows no script yet. */
+void probe_look_for_sst(struct probe *p, struct snapshot *snap, struct sst_tracker *t);
 
 /* What mysql_errno() `code` of a failed connect or query says about mysqld:
  * SNAP_FAIL_REFUSED when it replied (an error packet, or a handshake the

@@ -10,6 +10,7 @@
 #include <time.h>
 
 #include "datadir.h"
+#include "sstproc.h"
 
 enum fact_id {
 	/* status variables */
@@ -33,6 +34,9 @@ enum fact_id {
 	FACT_WSREP_ON,
 	FACT_PXC_MAINT_MODE,
 	FACT_DATADIR,
+	/* status: how many desync requests hold the node (a state transfer,
+	 * FTWRL, BACKUP STAGE, RSU DDL, wsrep_desync each count one) */
+	FACT_DESYNC_COUNT,
 	FACT_COUNT
 };
 
@@ -96,6 +100,8 @@ struct snapshot {
 	/* @@datadir in full (the fact's text is cut at FACT_TEXT_MAX); "" when
 	 * not reported or too long. */
 	char mysqld_datadir[DATADIR_PATH_MAX];
+	/* Only looked at while wsrep_local_state is 2 (poller.c). */
+	struct sst_process sst;
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id);

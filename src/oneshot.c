@@ -57,6 +57,10 @@ int oneshot_probe(const struct cfg *c, const struct oneshot_intent *in, struct h
 		return -1;
 	}
 	rc = probe_poll(p, &out->snap);
+	if (rc == 0) {
+		struct sst_tracker t = {0};
+		probe_look_for_sst(p, &out->snap, &t);
+	}
 	probe_free(p);
 	if (rc != 0)
 		log_warnx("mysqld: %s", out->snap.error);

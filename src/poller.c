@@ -63,6 +63,7 @@ static void *run(void *arg)
 {
 	struct poller *p = arg;
 	struct probe *probe = NULL;
+	struct sst_tracker sst = {0};
 	uint64_t seq = 0;
 	unsigned backoff = 0, interval;
 	struct datadir_watch watch = {0};
@@ -92,6 +93,7 @@ static void *run(void *arg)
 			clock_gettime(CLOCK_MONOTONIC, &snap.taken);
 		} else {
 			probe_poll(probe, &snap);
+			probe_look_for_sst(probe, &snap, &sst);
 		}
 		/* Also, and above all, when mysqld is down: grastate.dat and the
 		 * SST marker are what /status and /live have left then. */

@@ -9,12 +9,14 @@
 #include <time.h>
 
 #include "log.h"
+#include "sstproc.h"
 
 struct probe {
 	struct probe_cfg cfg;
 	MYSQL *mysql;
 	char query[2048];
 	size_t query_len;
+	pid_t server_pid; /* mysqld's, from the unix socket; 0 unknown */
 };
 
 struct probe *probe_new(const struct probe_cfg *cfg)
@@ -165,7 +167,15 @@ static int connect_mysqld(struct probe *p, struct snapshot *out)
 	    mysql_errno(m) != ER_UNKNOWN_SYSTEM_VARIABLE)
 		return fail(p, out, m, "cannot set wsrep_sync_wait");
 	p->mysql = m;
+	/* Only a unix socket names its peer; over TCP the pid stays unknown
+	 * and a donor cannot be told from a lock (sstproc.h). */
+	p->server_pid = tcp ? 0 : sstproc_peer_pid((int)mysql_get_socket(m));
 	return 0;
+}
+
+pid_t probe_server_pid(const struct probe *p)
+{
+	return p->mysql ? p->server_pid : 0;
 }
 
 static void elapsed(struct snapshot *out, const struct timespec *t0)
@@ -219,4 +229,38 @@ int probe_poll(struct probe *p, struct snapshot *out)
 	now_mono(&out->taken);
 	elapsed(out, &t0);
 	return 0;
+}
+
+/* mysqld starts the SST script a moment after it turns Donor: before
+ * saying "desynced without a transfer", look again a few times. */
+#define SST_START_RETRIES 6
+#define SST_START_RETRY_MS 50
+
+static bool in_donor_state(const struct snapshot *s)
+{
+	const struct fact *f = snapshot_fact(s, FACT_LOCAL_STATE);
+	return s->outcome == SNAP_OK && f->present && f->valid && f->num == 2;
+}
+
+void probe_look_for_sst(struct probe *p, struct snapshot *snap, struct sst_tracker *t)
+{
+	struct sst_process scan = {.kind = SST_PROC_NOT_LOOKED};
+	struct timespec now;
+	bool donor = in_donor_state(snap);
+
+	if (donor)
+		sstproc_scan("/proc", probe_server_pid(p), &scan);
+	for (int i = 0; donor && scan.kind == SST_PROC_NONE && !t->in_episode &&
+			i < SST_START_RETRIES; i++) {
+		struct timespec pause = {.tv_nsec = SST_START_RETRY_MS * 1000000L};
+		nanosleep(&pause, NULL);
+		if (probe_poll(p, snap) != 0)
+			break;
+		donor = in_donor_state(snap);
+		if (donor)
+			sstproc_scan("/proc", probe_server_pid(p), &scan);
+	}
+	now_mono(&now);
+	sstproc_track(t, donor, &scan, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+		      &snap->sst);
 }

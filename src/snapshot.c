@@ -27,6 +27,7 @@ static const struct fact_desc facts[FACT_COUNT] = {
 	[FACT_PXC_MAINT_MODE] = {"pxc_maint_mode", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
 	/* Where grastate.dat and the SST marker really are (datadir.h). */
 	[FACT_DATADIR] = {"datadir", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
+	[FACT_DESYNC_COUNT] = {"wsrep_desync_count", FACT_KIND_INT, FACT_FROM_STATUS},
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id)

@@ -127,10 +127,17 @@ static bool sst_method_can_serve(const char *method)
 	       strncasecmp(method, "xtrabackup", 10) == 0;
 }
 
+/* State 2 with wsrep_desync=OFF is not proof of a state transfer: FTWRL,
+ * BACKUP STAGE, RSU DDL and backup tools show exactly the same status
+ * (docs/donor.md has the measurements). Only the SST script under mysqld
+ * tells them apart; whatever may block writes and cannot be told apart is
+ * 503 under every policy. */
 static bool check_donor(struct verdict_check *c, const struct snapshot *s,
 			const struct verdict_policy *p)
 {
 	const struct fact *rejects = snapshot_fact(s, FACT_SST_DONOR_REJECTS_QUERIES);
+	const struct fact *count = snapshot_fact(s, FACT_DESYNC_COUNT);
+	const struct sst_process *t = &s->sst;
 	const char *comment = comment_or(s, "Donor/Desynced");
 
 	if (!need(c, s, FACT_DESYNC))
@@ -141,34 +148,57 @@ static bool check_donor(struct verdict_check *c, const struct snapshot *s,
 	if (rejects->present && rejects->valid && rejects->num)
 		return fail(c, "%s and rejecting queries (wsrep_sst_donor_rejects_queries=ON)", comment);
 
+	switch (t->kind) {
+	case SST_PROC_NOT_LOOKED:
+	case SST_PROC_UNKNOWN:
+		return fail(c, "%s, cannot tell a state transfer from a backup lock or RSU DDL "
+			    "(%s): failing safe", comment, t->kind == SST_PROC_UNKNOWN ? t->why :
+			    "mysqld's processes not looked at");
+	case SST_PROC_NONE:
+		return fail(c, "%s without a state transfer (no SST script under mysqld, pid %d): "
+			    "FTWRL, BACKUP STAGE, RSU DDL or a backup; writes may block",
+			    comment, (int)t->mysqld_pid);
+	case SST_PROC_IST:
+	case SST_PROC_SST:
+		break;
+	}
+	/* A transfer counts one desync; FTWRL, BACKUP STAGE or RSU DDL on top
+	 * of it count more (measured: mariabackup's own BLOCK_DDL..END). */
+	if (count->present && count->valid && count->num > 1)
+		return fail(c, "%s, %s donor and desynced %lld times (wsrep_desync_count): a backup "
+			    "lock, RSU DDL or desync on top of the transfer; writes may block", comment,
+			    t->kind == SST_PROC_IST ? "IST" : "SST", count->num);
+	if (t->kind == SST_PROC_IST)
+		return pass(c, "%s, serving an IST (wsrep_sst_%s --bypass): no lock held, writes go on",
+			    comment, t->method);
+
 	switch (p->donor) {
 	case DONOR_ALWAYS:
-		return pass(c, "%s, allowed by donor policy always", comment);
-	case DONOR_NON_BLOCKING: {
-		const struct fact *m = snapshot_fact(s, FACT_SST_METHOD);
-		if (!m->present)
-			return fail(c, "%s, SST method unknown (donor policy non-blocking)", comment);
-		if (!sst_method_can_serve(m->text))
-			return fail(c, "%s with blocking SST method %s (donor policy non-blocking)",
-				    comment, m->text);
-		return pass(c, "%s with non-blocking SST method %s", comment, m->text);
-	}
+		return pass(c, "%s, SST donor (%s), allowed by donor policy always", comment, t->method);
+	case DONOR_NON_BLOCKING:
+		/* The joiner picks the method: the script running tells,
+		 * the donor's own wsrep_sst_method does not. */
+		if (!sst_method_can_serve(t->method))
+			return fail(c, "%s, SST donor with blocking method %s (donor policy non-blocking)",
+				    comment, t->method);
+		return pass(c, "%s, SST donor with non-blocking method %s", comment, t->method);
 	case DONOR_LAST_NODE: {
 		const struct fact *size = snapshot_fact(s, FACT_CLUSTER_SIZE);
 		if (!need(c, s, FACT_CLUSTER_SIZE))
 			return false;
 		if (size->num > 2)
-			return fail(c, "%s, other nodes can serve (cluster size %lld, donor policy last-node)",
-				    comment, size->num);
-		return pass(c, "%s, last node that can serve (cluster size %lld)", comment, size->num);
+			return fail(c, "%s, SST donor (%s), other nodes can serve (cluster size %lld, "
+				    "donor policy last-node)", comment, t->method, size->num);
+		return pass(c, "%s, SST donor (%s), last node that can serve (cluster size %lld)",
+			    comment, t->method, size->num);
 	}
 	case DONOR_DRAIN:
 		/* Judged by the drain check, so that it answers drain_code. */
-		return pass(c, "%s, drained (donor policy drain)", comment);
+		return pass(c, "%s, SST donor (%s), drained (donor policy drain)", comment, t->method);
 	case DONOR_NEVER:
 		break;
 	}
-	return fail(c, "%s (donor policy never)", comment);
+	return fail(c, "%s, SST donor (%s) (donor policy never)", comment, t->method);
 }
 
 static bool check_state(struct verdict_check *c, const struct snapshot *s,
@@ -313,12 +343,13 @@ static bool run_check(enum verdict_check_id id, struct verdict_check *c, const s
 	case CHECK_DRAIN:
 		if (admin == ADMIN_DRAIN)
 			return fail(c, "draining");
-		/* A donor that only passed the state check because of this
-		 * policy: a rolling restart makes one (IST) for a moment, and
-		 * 404 lets its open sessions finish where 503 (DOWN, and
-		 * on-marked-down shutdown-sessions) would cut them. */
-		if (p->donor == DONOR_DRAIN && snapshot_fact(s, FACT_LOCAL_STATE)->num == 2)
-			return fail(c, "%s, serving a state transfer (donor policy drain)",
+		/* An SST donor that only passed the state check because of
+		 * this policy: 404 lets its open sessions finish where 503
+		 * (DOWN, and on-marked-down shutdown-sessions) would cut them.
+		 * An IST donor is simply ready. */
+		if (p->donor == DONOR_DRAIN && snapshot_fact(s, FACT_LOCAL_STATE)->num == 2 &&
+		    s->sst.kind == SST_PROC_SST)
+			return fail(c, "%s, serving an SST (donor policy drain)",
 				    comment_or(s, "Donor/Desynced"));
 		return pass(c, "not draining");
 	default:

@@ -666,7 +666,7 @@ cluster_stop() {
 # Each agent has its own ctl socket ($CCK_TMP/agentA.ctl, group mysql so that
 # mysqld's wsrep_notify_cmd reaches it) and maintenance file
 # ($CCK_TMP/agentA.disabled); SIGTERM exits at once unless
-# AGENT_DRAIN_SECONDS is set.
+# AGENT_DRAIN_SECONDS is set ("default": the agent's own default).
 agent_start() {
 	local a=$1 node=${AGENT_NODE:-$1} conf log pid
 	shift
@@ -684,7 +684,7 @@ agent_start() {
 		cat >"$conf" <<EOF
 listen = "127.0.0.1:${AGENT_PORT[a]}";
 mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$(_node_dir "$node")/data"; };
-drain = { seconds = ${AGENT_DRAIN_SECONDS:-0}; maint_file = "$CCK_TMP/agent$a.disabled"; };
+drain = { $([[ ${AGENT_DRAIN_SECONDS:-0} == default ]] || echo "seconds = ${AGENT_DRAIN_SECONDS:-0}; ")maint_file = "$CCK_TMP/agent$a.disabled"; };
 ctl = { socket = "$CCK_TMP/agent$a.ctl"; mode = "0660"; group = "$(_cck_is_root && echo mysql)"; };
 EOF
 		if [[ -n ${AGENT_EXTRA_CONF:-} ]]; then

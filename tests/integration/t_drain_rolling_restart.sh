@@ -9,8 +9,8 @@
 #      last session has finished (scur = 0 on the stats socket)
 #   3. stop mysqld (SIGTERM), start it again, wait until Synced
 #   4. `clustercheckd ctl ready`, wait until HAProxy has it UP
-# with policy.donor = "drain", so that the node serving IST to the one
-# rejoining drains for that moment instead of being marked DOWN.
+# with the default policy.donor: the node serving IST to the one rejoining
+# is ready (an IST donor holds no lock; docs/donor.md).
 # Target: 0 failed connections, 0 failed transactions.
 #
 # Then the same restart with the clustercheck baseline (bash + mysql client
@@ -25,11 +25,7 @@ on_exit 'load_stop ours >/dev/null 2>&1; load_stop baseline >/dev/null 2>&1; bas
 # nodes left stopped by a failure are restarted by the next cluster_heal
 
 # ---- clustercheckd
-# A rejoining node takes IST from another node, which is Donor/Desynced for
-# a moment: `donor = "drain"` makes that 404/"drain" (sessions kept) rather
-# than 503/"down" (DOWN at once through the agent-check, and
-# on-marked-down shutdown-sessions cuts its open transactions).
-AGENT_EXTRA_CONF_ALL='policy = { donor = "drain"; };' drain_agents_start
+drain_agents_start
 drain_haproxy_start agent
 for n in 1 2 3; do hx_wait galera "node$n" UP 10; done
 load_start ours

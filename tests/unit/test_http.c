@@ -109,9 +109,11 @@ static void test_ready_for_other_reasons_says_why(void **state)
 	fixture_synced_view(&v, NOW);
 	fixture_put(&v.snap, "wsrep_local_state", "2");
 	fixture_put(&v.snap, "wsrep_local_state_comment", "Donor/Desynced");
+	v.snap.sst.kind = SST_PROC_SST;
+	snprintf(v.snap.sst.method, sizeof v.snap.sst.method, "mariabackup");
 	v.policy.donor = DONOR_ALWAYS;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 200,
-	       "Galera node is ready: Donor/Desynced, allowed by donor policy always\n");
+	       "Galera node is ready: Donor/Desynced, SST donor (mariabackup), allowed by donor policy always\n");
 	fixture_synced_view(&v, NOW);
 	v.admin = ADMIN_DRAIN;
 	expect("GET", "/", &v, BODIES_CLUSTERCHECKD, 404, "Galera node is draining: draining\n");

@@ -58,6 +58,9 @@ struct verdict_case {
 	int want_code;
 	enum verdict_check_id want_failed;
 	const char *want_reason; /* substring */
+	enum sst_proc_kind sst;  /* what the poller saw under mysqld */
+	const char *sst_method;
+	const char *sst_why;
 };
 
 #define DONOR_ROWS {"wsrep_local_state", "2"}, {"wsrep_local_state_comment", "Donor/Desynced"}
@@ -66,35 +69,76 @@ static const struct verdict_case cases[] = {
 	{"synced node is ready", {{0}}, .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "Synced"},
 	{"manual desync", {DONOR_ROWS, {"wsrep_desync", "ON"}}, .donor = DONOR_ALWAYS,
 	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced (wsrep_desync=ON)"},
-	{"donor, policy never", {DONOR_ROWS}, .want_code = 503, .want_failed = CHECK_STATE,
-	 .want_reason = "Donor/Desynced (donor policy never)"},
-	{"donor, policy always", {DONOR_ROWS}, .donor = DONOR_ALWAYS, .want_code = 200,
-	 .want_failed = CHECK_COUNT, .want_reason = "allowed by donor policy always"},
+	/* What the status alone cannot tell: FTWRL, BACKUP STAGE, RSU DDL and a
+	 * real donor all look like this (docs/donor.md). */
+	{"state 2, processes not looked at, policy always", {DONOR_ROWS}, .donor = DONOR_ALWAYS,
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "cannot tell a state transfer from a backup lock"},
+	{"state 2, processes unknowable, policy always", {DONOR_ROWS}, .donor = DONOR_ALWAYS,
+	 .sst = SST_PROC_UNKNOWN, .sst_why = "mysqld's pid unknown", .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "(mysqld's pid unknown): failing safe"},
+	{"state 2, processes unknowable, policy drain is 503, not drained", {DONOR_ROWS}, .donor = DONOR_DRAIN,
+	 .sst = SST_PROC_UNKNOWN, .sst_why = "x", .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "failing safe"},
+	{"FTWRL/BACKUP STAGE/RSU, policy always", {DONOR_ROWS, {"wsrep_desync_count", "1"}}, .donor = DONOR_ALWAYS,
+	 .sst = SST_PROC_NONE, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "Donor/Desynced without a state transfer (no SST script under mysqld, pid 4242)"},
+	{"FTWRL/BACKUP STAGE/RSU, policy non-blocking", {DONOR_ROWS, {"wsrep_sst_method", "mariabackup"}},
+	 .donor = DONOR_NON_BLOCKING, .sst = SST_PROC_NONE, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "writes may block"},
+	{"FTWRL/BACKUP STAGE/RSU, policy last-node on 2 nodes", {DONOR_ROWS, {"wsrep_cluster_size", "2"}},
+	 .donor = DONOR_LAST_NODE, .sst = SST_PROC_NONE, .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "without a state transfer"},
+	{"FTWRL/BACKUP STAGE/RSU, policy drain is 503", {DONOR_ROWS}, .donor = DONOR_DRAIN, .sst = SST_PROC_NONE,
+	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "without a state transfer"},
+	{"SST donor, policy never", {DONOR_ROWS}, .sst = SST_PROC_SST, .sst_method = "rsync", .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "Donor/Desynced, SST donor (rsync) (donor policy never)"},
+	{"SST donor, policy always", {DONOR_ROWS, {"wsrep_desync_count", "1"}}, .donor = DONOR_ALWAYS,
+	 .sst = SST_PROC_SST, .sst_method = "rsync", .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "SST donor (rsync), allowed by donor policy always"},
 	{"donor rejecting queries beats policy always", {DONOR_ROWS, {"wsrep_sst_donor_rejects_queries", "ON"}},
-	 .donor = DONOR_ALWAYS, .want_code = 503, .want_failed = CHECK_STATE,
-	 .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
-	{"donor, non-blocking, rsync", {DONOR_ROWS}, .donor = DONOR_NON_BLOCKING, .want_code = 503,
-	 .want_failed = CHECK_STATE, .want_reason = "blocking SST method rsync"},
-	{"donor, non-blocking, mariabackup", {DONOR_ROWS, {"wsrep_sst_method", "mariabackup"}},
-	 .donor = DONOR_NON_BLOCKING, .want_code = 200, .want_failed = CHECK_COUNT,
-	 .want_reason = "non-blocking SST method mariabackup"},
-	{"donor, non-blocking, xtrabackup-v2", {DONOR_ROWS, {"wsrep_sst_method", "xtrabackup-v2"}},
-	 .donor = DONOR_NON_BLOCKING, .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "xtrabackup-v2"},
-	{"donor, non-blocking, method absent", {DONOR_ROWS, {"wsrep_sst_method", NULL}},
-	 .donor = DONOR_NON_BLOCKING, .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "SST method unknown"},
-	{"donor, last-node, 3 nodes", {DONOR_ROWS}, .donor = DONOR_LAST_NODE, .want_code = 503,
-	 .want_failed = CHECK_STATE, .want_reason = "other nodes can serve (cluster size 3"},
-	{"donor, last-node, 2 nodes", {DONOR_ROWS, {"wsrep_cluster_size", "2"}}, .donor = DONOR_LAST_NODE,
-	 .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "last node that can serve"},
-	{"donor, drain: drain_code, not 503", {DONOR_ROWS}, .donor = DONOR_DRAIN, .want_code = 404,
-	 .want_failed = CHECK_DRAIN, .want_reason = "Donor/Desynced, serving a state transfer (donor policy drain)"},
+	 .donor = DONOR_ALWAYS, .sst = SST_PROC_SST, .sst_method = "rsync", .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
+	{"SST donor, non-blocking, rsync", {DONOR_ROWS}, .donor = DONOR_NON_BLOCKING, .sst = SST_PROC_SST,
+	 .sst_method = "rsync", .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "blocking method rsync"},
+	/* The joiner picks the method: the donor's own variable says rsync. */
+	{"SST donor, non-blocking, mariabackup script", {DONOR_ROWS, {"wsrep_sst_method", "rsync"}},
+	 .donor = DONOR_NON_BLOCKING, .sst = SST_PROC_SST, .sst_method = "mariabackup", .want_code = 200,
+	 .want_failed = CHECK_COUNT, .want_reason = "non-blocking method mariabackup"},
+	{"SST donor, non-blocking, xtrabackup-v2", {DONOR_ROWS}, .donor = DONOR_NON_BLOCKING, .sst = SST_PROC_SST,
+	 .sst_method = "xtrabackup-v2", .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "xtrabackup-v2"},
+	{"SST donor, non-blocking, mariabackup in its backup-lock phase", {DONOR_ROWS, {"wsrep_desync_count", "2"}},
+	 .donor = DONOR_NON_BLOCKING, .sst = SST_PROC_SST, .sst_method = "mariabackup", .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "SST donor and desynced 2 times (wsrep_desync_count)"},
+	{"SST donor, last-node, 3 nodes", {DONOR_ROWS}, .donor = DONOR_LAST_NODE, .sst = SST_PROC_SST,
+	 .sst_method = "rsync", .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "other nodes can serve"},
+	{"SST donor, last-node, 2 nodes", {DONOR_ROWS, {"wsrep_cluster_size", "2"}}, .donor = DONOR_LAST_NODE,
+	 .sst = SST_PROC_SST, .sst_method = "rsync", .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "last node"},
+	{"SST donor, drain: drain_code, not 503", {DONOR_ROWS}, .donor = DONOR_DRAIN, .sst = SST_PROC_SST,
+	 .sst_method = "mariabackup", .want_code = 404, .want_failed = CHECK_DRAIN,
+	 .want_reason = "Donor/Desynced, serving an SST (donor policy drain)"},
 	{"donor, drain, manual desync is still 503", {DONOR_ROWS, {"wsrep_desync", "ON"}}, .donor = DONOR_DRAIN,
-	 .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced"},
+	 .sst = SST_PROC_NONE, .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced"},
 	{"donor, drain, rejecting queries is still 503", {DONOR_ROWS, {"wsrep_sst_donor_rejects_queries", "ON"}},
-	 .donor = DONOR_DRAIN, .want_code = 503, .want_failed = CHECK_STATE,
-	 .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
+	 .donor = DONOR_DRAIN, .sst = SST_PROC_SST, .sst_method = "rsync", .want_code = 503,
+	 .want_failed = CHECK_STATE, .want_reason = "wsrep_sst_donor_rejects_queries=ON"},
 	{"synced node with donor policy drain is ready", {{0}}, .donor = DONOR_DRAIN, .want_code = 200,
 	 .want_failed = CHECK_COUNT, .want_reason = "Synced"},
+	/* An IST donor reads the gcache and holds no lock: ready under every
+	 * policy, the default included (a rolling restart makes one). */
+	{"IST donor, policy never", {DONOR_ROWS, {"wsrep_desync_count", "1"}}, .sst = SST_PROC_IST,
+	 .sst_method = "rsync", .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "Donor/Desynced, serving an IST (wsrep_sst_rsync --bypass): no lock held"},
+	{"IST donor, policy drain is not drained", {DONOR_ROWS}, .donor = DONOR_DRAIN, .sst = SST_PROC_IST,
+	 .sst_method = "mariabackup", .want_code = 200, .want_failed = CHECK_COUNT, .want_reason = "serving an IST"},
+	{"IST donor with a lock on top", {DONOR_ROWS, {"wsrep_desync_count", "2"}}, .sst = SST_PROC_IST,
+	 .sst_method = "rsync", .want_code = 503, .want_failed = CHECK_STATE,
+	 .want_reason = "IST donor and desynced 2 times"},
+	{"IST donor, desync count unparsable is not a lock", {DONOR_ROWS, {"wsrep_desync_count", "x"}},
+	 .sst = SST_PROC_IST, .sst_method = "rsync", .want_code = 200, .want_failed = CHECK_COUNT,
+	 .want_reason = "serving an IST"},
+	{"IST donor, manual desync is 503", {DONOR_ROWS, {"wsrep_desync", "ON"}}, .sst = SST_PROC_IST,
+	 .sst_method = "rsync", .want_code = 503, .want_failed = CHECK_STATE, .want_reason = "manually desynced"},
 	{"donor with wsrep_desync absent is not guessed", {DONOR_ROWS, {"wsrep_desync", NULL}},
 	 .donor = DONOR_ALWAYS, .want_code = 503, .want_failed = CHECK_STATE,
 	 .want_reason = "wsrep_desync not reported by mysqld"},
@@ -188,6 +232,10 @@ static void run_case(const struct verdict_case *vc)
 	}
 	verdict_policy_defaults(&p);
 	p.donor = vc->donor;
+	s.sst.kind = vc->sst;
+	s.sst.mysqld_pid = vc->sst ? 4242 : 0;
+	snprintf(s.sst.method, sizeof s.sst.method, "%s", vc->sst_method ? vc->sst_method : "");
+	snprintf(s.sst.why, sizeof s.sst.why, "%s", vc->sst_why ? vc->sst_why : "");
 	p.read_only_ok = !vc->read_only_forbidden;
 	if (vc->min_cluster_size)
 		p.min_cluster_size = vc->min_cluster_size;
