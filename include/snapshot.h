@@ -32,6 +32,7 @@ enum fact_id {
 	FACT_SST_METHOD,
 	FACT_WSREP_ON,
 	FACT_PXC_MAINT_MODE,
+	FACT_CLUSTER_CONF_ID,      /* view number of the Primary Component: /writer's membership */
 	FACT_COUNT
 };
 

@@ -1127,10 +1127,12 @@ static void check_cluster(struct loader *l)
 		else
 			complain_at(l, peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
 	}
-	if (cc->failback_delay_ms < stale)
+	/* writer.c: a lower-ranked writer yields stale_after + timeout before
+	 * the returning node counts, and must have seen it eligible by then. */
+	if ((unsigned long long)cc->failback_delay_ms < 2ULL * stale + cc->timeout_ms)
 		complain_at(l, fb ? fb : peers,
-			    "cluster.failback_delay_ms (%u) must be at least poll.stale_after_ms (%u): every agent must see a returning node before it ranks",
-			    cc->failback_delay_ms, stale);
+			    "cluster.failback_delay_ms (%u) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (%llu): every agent must see a returning node before it ranks",
+			    cc->failback_delay_ms, 2ULL * stale + cc->timeout_ms);
 	if (cc->timeout_ms >= stale)
 		complain_at(l, to ? to : peers,
 			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);

@@ -25,6 +25,7 @@ static const struct fact_desc facts[FACT_COUNT] = {
 	[FACT_SST_METHOD] = {"wsrep_sst_method", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
 	[FACT_WSREP_ON] = {"wsrep_on", FACT_KIND_BOOL, FACT_FROM_VARIABLE},
 	[FACT_PXC_MAINT_MODE] = {"pxc_maint_mode", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
+	[FACT_CLUSTER_CONF_ID] = {"wsrep_cluster_conf_id", FACT_KIND_INT, FACT_FROM_STATUS},
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id)

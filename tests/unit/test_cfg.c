@@ -964,7 +964,7 @@ static void test_cluster_peers(void **state)
 		"            { name = \"db2\"; url = \"http://10.0.0.2:9200/\"; priority = 2; },\n"
 		"            { name = \"db3\"; url = \"http://[::1]:9200\"; priority = 2; } );\n"
 		"  handover_ms = 1500;\n"
-		"  failback_delay_ms = 4000;\n"
+		"  failback_delay_ms = 7000;\n"
 		"};\n");
 
 	(void)state;
@@ -978,7 +978,7 @@ static void test_cluster_peers(void **state)
 	assert_string_equal(c.cluster.peers[2].name, "db3");
 	assert_int_equal(c.cluster.peers[2].priority, 2);
 	assert_int_equal(c.cluster.handover_ms, 1500);
-	assert_int_equal(c.cluster.failback_delay_ms, 4000);
+	assert_int_equal(c.cluster.failback_delay_ms, 7000);
 }
 
 static void test_cluster_errors(void **state)
@@ -1031,7 +1031,7 @@ static void test_cluster_own_name_and_timings(void **state)
 		"  { name = \"b\"; url = \"http://h:1\"; priority = 1; } ); };\n");
 	static const char *const expected[] = {
 		":2: cluster.name \"db9\" is not one of cluster.peers (db1, db2)",
-		":5: cluster.failback_delay_ms (1000) must be at least poll.stale_after_ms (3000): every agent must see a returning node before it ranks",
+		":5: cluster.failback_delay_ms (1000) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (11000): every agent must see a returning node before it ranks",
 		":6: cluster.timeout_ms (5000) must be less than poll.stale_after_ms (3000)",
 		NULL,
 	};
