@@ -87,4 +87,17 @@ bool writer_fresh(const struct writer_peer *p, unsigned window_ms);
 
 const char *writer_membership_name(enum writer_membership m);
 
+/* Everything the peers thread last decided, published for HTTP answers.
+ * Times are as of `evaluated_ms`; an answer adds the time since. */
+struct cluster_view {
+	bool enabled;                  /* cluster.peers configured */
+	struct cluster_cfg cfg;
+	unsigned self;
+	long long evaluated_ms;        /* CLOCK_MONOTONIC ms of the decision; 0 = none yet */
+	unsigned window_ms;
+	struct cluster_self me;        /* what we tell the others */
+	struct writer_result result;   /* /writer's answer */
+	struct writer_peer peers[CLUSTER_PEERS_MAX];
+};
+
 #endif

@@ -5,7 +5,7 @@
 set -euo pipefail
 
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
-            libjansson-dev libcmocka-dev libsystemd-dev)
+            libjansson-dev libcmocka-dev libsystemd-dev libcurl4-gnutls-dev)
 # systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
 # used by the rsync SST script); socat: HAProxy stats socket and raw HTTP;
 # jq: checks /status; prometheus: its promtool checks /metrics (the package

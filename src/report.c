@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clusterview.h"
 #include "liveness.h"
 #include "verdict.h"
 
@@ -209,6 +210,8 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 			    json_pack("{s:s, s:b, s:s?}", "path", v->datadir, "sst_in_progress",
 				      d->sst_in_progress, "error",
 				      d->dir_errno ? strerror(d->dir_errno) : NULL));
+	if (v->cluster.enabled)
+		json_object_set_new(r, "cluster", clusterview_json(v, now));
 	json_object_set_new(r, "agent",
 			    json_pack("{s:s, s:f}", "version", CLUSTERCHECKD_VERSION, "uptime_seconds",
 				      (double)ms_since(&v->started, now) / 1000.0));
