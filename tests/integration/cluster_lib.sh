@@ -136,3 +136,49 @@ hold_writer() {
 	done
 	echo "ok: $5: $n answers in ${4}s" >&2
 }
+
+# cluster_load_start NAME PORT [cck_load flags...]: the load client (2
+# workers) through the HAProxy on PORT, every acknowledged COMMIT appended
+# to $CCK_TMP/NAME.acked. Needs drain_lib.sh's load_setup first; stopped
+# by its load_stop NAME.
+cluster_load_start() {
+	local name=$1 port=$2 pid
+	shift 2
+	rm -f "$CCK_TMP/$name.stop"
+	CCK_LOAD_PASSWORD=$LOAD_PASS "$CCK_REPO/bench/cck_load" --host 127.0.0.1 --port "$port" \
+		--user load --threads "${LOAD_THREADS:-2}" --pause-ms "${LOAD_PAUSE_MS:-10}" \
+		--stop-file "$CCK_TMP/$name.stop" --acked "$CCK_TMP/$name.acked" "$@" \
+		</dev/null >"$CCK_TMP/$name.out" 2>"$CCK_TMP/$name.err" &
+	pid=$!
+	echo "$pid" >"$CCK_TMP/$name.pid"
+	on_exit "load_stop $name >/dev/null"
+}
+
+# writer_haproxy_start NAME PORT: HAProxy NAME on PORT checking /writer,
+# with the scenario timings and on-marked-down shutdown-sessions, as in
+# haproxy/single-writer.cfg.
+writer_haproxy_start() {
+	HAPROXY_CHECK="option httpchk GET /writer" \
+		HAPROXY_SERVER_OPTS="$CLUSTER_HAPROXY_TIMINGS on-marked-down shutdown-sessions" \
+		haproxy_start "$1" "$2"
+	on_exit "haproxy_stop $1"
+}
+
+# _haproxy_routes_to NAME SERVER: the only UP server of HAProxy NAME.
+_haproxy_routes_to() {
+	local up
+	up=$(haproxy_cmd "show stat" "$1" | awk -F, '$1 == "galera" && $2 ~ /^node/ && $18 ~ /^UP/ { printf "%s%s", s, $2; s = "+" }')
+	echo "$1 routes to: ${up:--}"
+	[[ $up == "$2" ]]
+}
+
+# cluster_wait_flowing NODE: acknowledged transactions of every client grow
+# by 20 (counted from the clients' own acked files, so any node may be down).
+_acked_total() { cat "$CCK_TMP"/*.acked 2>/dev/null | wc -l; }
+_acked_grows() {
+	local n
+	n=$(_acked_total)
+	echo "acknowledged: $n (from $1)"
+	((n > $1 + 20))
+}
+cluster_wait_flowing() { wait_until 20 "transactions committing through HAProxy" _acked_grows "$(_acked_total)"; }
