@@ -842,7 +842,7 @@ static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len)
  * is what the poller reads. No TLS and no path: agents serve neither. */
 static bool peer_url_valid(const char *s, char *why, size_t why_len)
 {
-	char hostport[300], host[256], reason[96];
+	char hostport[300], host[256] = "", reason[96] = "";
 	unsigned port;
 	size_t len;
 
@@ -859,9 +859,12 @@ static bool peer_url_valid(const char *s, char *why, size_t why_len)
 	}
 	memcpy(hostport, s + 7, len);
 	hostport[len] = '\0';
-	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason) || !host[0] ||
-	    strcmp(host, "*") == 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT: %s", host[0] ? reason : "no host");
+	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason)) {
+		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
+		return false;
+	}
+	if (!host[0] || strcmp(host, "*") == 0) {
+		snprintf(why, why_len, "is not http://HOST:PORT: no host");
 		return false;
 	}
 	return true;
