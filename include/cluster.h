@@ -27,6 +27,7 @@ struct cluster_cfg {
 	unsigned handover_ms;        /* break before make */
 	unsigned failback_delay_ms;  /* eligible this long before ranking counts */
 	unsigned timeout_ms;         /* hard limit on one request to a peer */
+	char recovered_file[256];    /* where `clustercheckd recover` leaves the position */
 };
 
 /* What one node reports about itself (cluster.self in /status). Durations

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "cluster.h"
+#include "recovery.h"
 #include "snapshot.h"
 #include "verdict.h"
 
@@ -98,6 +99,10 @@ struct cluster_view {
 	struct cluster_self me;        /* what we tell the others */
 	struct writer_result result;   /* /writer's answer */
 	struct writer_peer peers[CLUSTER_PEERS_MAX];
+	/* For `clustercheckd bootstrap`, read with the datadir. */
+	struct gvwstate gvw;
+	bool recovered;                /* recovered_file newer than grastate.dat */
+	struct recovered_position position;
 };
 
 #endif

@@ -184,6 +184,9 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(cluster.failback_delay_ms), .help = "a node ranks for /writer once eligible this long"},
 	{"cluster", "timeout_ms", CFG_UNSIGNED, 50, 60000, 1000,
 	 .offset = AT_UNSIGNED(cluster.timeout_ms), .help = "hard limit on one request to a peer agent"},
+	{"cluster", "recovered_file", CFG_STRING, .def_str = "/var/lib/clustercheckd/recovered-position",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
 };
 
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])

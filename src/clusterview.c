@@ -188,6 +188,14 @@ json_t *clusterview_json(const struct health_view *v, const struct timespec *now
 		json_array_append_new(nodes, n);
 	}
 	json_object_set_new(o, "nodes", nodes);
+	json_t *members = json_array();
+	for (unsigned m = 0; members && m < cv->gvw.nmembers; m++)
+		json_array_append_new(members, json_string(cv->gvw.members[m]));
+	json_object_set_new(o, "recovery", json_pack("{s:{s:b, s:s, s:s, s:o?}, s:o}",
+		"gvwstate", "present", cv->gvw.present, "my_uuid", cv->gvw.my_uuid, "view", cv->gvw.view,
+		"members", members,
+		"recovered", cv->recovered ? json_pack("{s:s, s:I}", "uuid", cv->position.uuid, "seqno",
+						       (json_int_t)cv->position.seqno) : json_null()));
 	return o;
 }
 

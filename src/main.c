@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "bootstrapcmd.h"
 #include "cfg.h"
 #include "cli.h"
 #include "daemon.h"
@@ -25,6 +26,10 @@ int main(int argc, char **argv)
 		return ctl_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "notify") == 0)
 		return notify_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "recover") == 0)
+		return recover_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "bootstrap") == 0)
+		return bootstrap_main(argc - 1, argv + 1);
 	/* Before anything else that reads arguments: clustercheck's positional
 	 * form may carry a password on argv, which the drop-in scrubs at once.
 	 * (ctl and notify above carry none, and would look positional.) */

@@ -1,12 +1,15 @@
 #include "peers.h"
 
 #include <curl/curl.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "clusterview.h"
 #include "log.h"
@@ -42,6 +45,7 @@ struct peers {
 	struct writer_peer seen[CLUSTER_PEERS_MAX];
 	struct writer_state st;
 	struct cluster_view last;
+	char datadir[256];
 };
 
 static long long mono_ms(void)
@@ -237,6 +241,66 @@ static void evaluate(struct peers *p)
 	free(v);
 }
 
+/* A small regular file, whole; -1 when absent, unreadable or too large. */
+static ssize_t read_small(const char *path, char *buf, size_t cap, struct timespec *mtime)
+{
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (size_t)st.st_size >= cap) {
+		close(fd);
+		return -1;
+	}
+	n = read(fd, buf, cap - 1);
+	close(fd);
+	if (n < 0)
+		return -1;
+	buf[n] = '\0';
+	if (mtime)
+		*mtime = st.st_mtim;
+	return n;
+}
+
+static bool newer_or_same(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
+}
+
+/* gvwstate.dat and the recovered position: what `bootstrap` asks for. A
+ * recovered position older than grastate.dat belongs to an earlier outage
+ * (mysqld rewrites grastate.dat when it starts), so it is not reported. */
+static void read_local_files(struct peers *p)
+{
+	char path[512], buf[4096];
+	struct timespec rec_at, gra_at;
+	ssize_t n;
+
+	memset(&p->last.gvw, 0, sizeof p->last.gvw);
+	p->last.recovered = false;
+	if (!p->datadir[0])
+		return;
+	snprintf(path, sizeof path, "%s/gvwstate.dat", p->datadir);
+	n = read_small(path, buf, sizeof buf, NULL);
+	if (n >= 0)
+		recovery_parse_gvwstate(buf, (size_t)n, &p->last.gvw);
+	if (!p->cfg.recovered_file[0] || read_small(p->cfg.recovered_file, buf, sizeof buf, &rec_at) < 0)
+		return;
+	char gra[GRASTATE_MAX_BYTES + 1];
+	snprintf(path, sizeof path, "%s/grastate.dat", p->datadir);
+	if (read_small(path, gra, sizeof gra, &gra_at) >= 0 && !newer_or_same(&rec_at, &gra_at))
+		return;
+	char uuid[64];
+	long long seqno;
+	if (sscanf(buf, "%63[0-9a-fA-F-]:%lld", uuid, &seqno) == 2 && strlen(uuid) == GRASTATE_UUID_LEN) {
+		snprintf(p->last.position.uuid, sizeof p->last.position.uuid, "%s", uuid);
+		p->last.position.seqno = seqno;
+		p->last.recovered = true;
+	}
+}
+
 static void *run(void *arg)
 {
 	struct peers *p = arg;
@@ -251,6 +315,7 @@ static void *run(void *arg)
 			for (unsigned i = 0; i < p->cfg.npeers; i++)
 				if (i != p->self)
 					start_request(p, i);
+			read_local_files(p);
 			next_poll = now + p->interval_ms;
 		}
 		curl_multi_perform(p->multi, &running);
@@ -285,7 +350,7 @@ static void peers_free(struct peers *p)
 }
 
 struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
-			  unsigned window_ms, struct health *h)
+			  unsigned window_ms, const char *datadir, struct health *h)
 {
 	struct peers *p = calloc(1, sizeof *p);
 	int rc;
@@ -298,6 +363,7 @@ struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
 	p->interval_ms = interval_ms;
 	p->window_ms = window_ms;
 	p->h = h;
+	snprintf(p->datadir, sizeof p->datadir, "%s", datadir ? datadir : "");
 	for (unsigned i = 0; i < cfg->npeers; i++)
 		if (strcmp(cfg->peers[i].name, cfg->name) == 0)
 			p->self = i;

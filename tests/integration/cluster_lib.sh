@@ -18,8 +18,9 @@ CLUSTER_FAILBACK_MS=${CLUSTER_FAILBACK_MS:-4000}
 cluster_conf() {
 	local i
 	printf 'poll = { interval_ms = 250; stale_after_ms = %s; };\n' "$CLUSTER_STALE_MS"
-	printf 'cluster = { name = "%s"; handover_ms = %s; failback_delay_ms = %s; timeout_ms = %s;\n  peers = (' \
+	printf 'cluster = { name = "%s"; handover_ms = %s; failback_delay_ms = %s; timeout_ms = %s;\n' \
 		"$1" "$CLUSTER_HANDOVER_MS" "$CLUSTER_FAILBACK_MS" "$CLUSTER_TIMEOUT_MS"
+	printf '  recovered_file = "%s/agent%s.recovered";\n  peers = (' "$CCK_TMP" "${1#db}"
 	for i in 1 2 3; do
 		printf '%s { name = "db%s"; url = "http://127.0.0.1:%s"; priority = %s; }' \
 			"$([[ $i == 1 ]] || echo ,)" "$i" "${AGENT_PORT[i]}" "$i"

@@ -142,6 +142,7 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_int_equal(a->cluster.handover_ms, b->cluster.handover_ms);
 	assert_int_equal(a->cluster.failback_delay_ms, b->cluster.failback_delay_ms);
 	assert_int_equal(a->cluster.timeout_ms, b->cluster.timeout_ms);
+	assert_string_equal(a->cluster.recovered_file, b->cluster.recovered_file);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -1097,7 +1098,7 @@ static void test_reference_conf_sets_every_key(void **state)
 		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
 		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
 		"min_weight =", "group =", "name =", "peers =", "handover_ms =",
-		"failback_delay_ms =", "timeout_ms =",
+		"failback_delay_ms =", "timeout_ms =", "recovered_file =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;
