@@ -24,6 +24,7 @@ cck_log "kill -9 of all three mysqld, writes in flight"
 for i in 1 2 3; do node_kill "$i" 9; done
 for i in 1 2 3; do wait_until 10 "node$i gone" _pid_gone "${NODE_PID[i]}" >/dev/null; done
 load_stop crash >/dev/null || true
+# shellcheck disable=SC2016 # expanded when the step runs
 on_exit 'for i in 1 2 3; do node_alive $i || node_start $i >/dev/null 2>&1 || true; done'
 
 _advice_is() {
