@@ -286,8 +286,8 @@ static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct r
 	curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
 	curl_easy_cleanup(e);
 	if (rc != CURLE_OK || status != 200) {
-		snprintf(n->error, sizeof n->error, "%s", rc != CURLE_OK ? (err[0] ? err : curl_easy_strerror(rc))
-									: "HTTP error from /status");
+		snprintf(n->error, sizeof n->error, "%.*s", (int)sizeof n->error - 1,
+			 rc != CURLE_OK ? (err[0] ? err : curl_easy_strerror(rc)) : "HTTP error from /status");
 		free(b.buf);
 		return;
 	}

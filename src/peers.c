@@ -295,7 +295,7 @@ static void read_local_files(struct peers *p)
 	char uuid[64];
 	long long seqno;
 	if (sscanf(buf, "%63[0-9a-fA-F-]:%lld", uuid, &seqno) == 2 && strlen(uuid) == GRASTATE_UUID_LEN) {
-		snprintf(p->last.position.uuid, sizeof p->last.position.uuid, "%s", uuid);
+		memcpy(p->last.position.uuid, uuid, GRASTATE_UUID_LEN + 1);
 		p->last.position.seqno = seqno;
 		p->last.recovered = true;
 	}

@@ -59,12 +59,12 @@ int recovery_parse_gvwstate(const char *buf, size_t len, struct gvwstate *out)
 			memcpy(line, p, n);
 			line[n] = '\0';
 			if (sscanf(line, "my_uuid: %63s", a) == 1 && is_uuid(a, strlen(a)))
-				snprintf(out->my_uuid, sizeof out->my_uuid, "%s", a);
+				snprintf(out->my_uuid, sizeof out->my_uuid, "%.36s", a);
 			else if (sscanf(line, "view_id: %*d %63s %lld", a, &seq) == 2 && is_uuid(a, strlen(a)))
-				snprintf(out->view, sizeof out->view, "%s:%lld", a, seq);
+				snprintf(out->view, sizeof out->view, "%.36s:%lld", a, seq);
 			else if (sscanf(line, "member: %63s %63s", a, b) >= 1 && is_uuid(a, strlen(a)) &&
 				 out->nmembers < RECOVERY_MEMBERS_MAX)
-				snprintf(out->members[out->nmembers++], sizeof out->members[0], "%s", a);
+				snprintf(out->members[out->nmembers++], sizeof out->members[0], "%.36s", a);
 		}
 		p = eol ? eol + 1 : end;
 	}
