@@ -64,8 +64,10 @@ span=$(awk 'NR == 1 { a = $1 } { b = $1 } END { print b - a }' "$f")
 for want in "node1 node1" "node2 node2"; do
 	grep -q "^[0-9]* $want " "$f" || fail "the sampler never saw both HAProxies on '$want'"
 done
-gap=$(awk '$2 == "-" || $3 == "-" { n++ } END { print n * 0 + n }' "$f")
-cck_log "$n samples over $span ms: both HAProxies always on the same node or none; $gap samples with no writer in one of them"
+# The longest stretch without a writer in each HAProxy (failover and failback).
+gaps=$(awk '{ for (h = 2; h <= 3; h++) { if ($h == "-") { if (!s[h]) s[h] = $1; if ($1 - s[h] > m[h]) m[h] = $1 - s[h] } else s[h] = 0 } }
+	END { printf "haproxy %d ms, haproxy2 %d ms", m[2], m[3] }' "$f")
+cck_log "$n samples over $span ms: both HAProxies always on the same node or none; longest time without a writer: $gaps"
 
 # Durability: every acknowledged transaction is in the table (node2 has
 # been in the Primary Component the whole time).
