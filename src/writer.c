@@ -219,7 +219,7 @@ struct writer_result writer_decide(const struct writer_input *in, struct writer_
 	for (unsigned i = 0; i < c->npeers; i++) {
 		const struct writer_peer *p = &in->peers[i];
 
-		if (i != in->self && r.member[i] != WM_OUT && writer_fresh(p, in->window_ms) && p->report.writer) {
+		if (i != in->self && writer_fresh(p, in->window_ms) && p->report.writer) {
 			snprintf(r.reason, sizeof r.reason, "not writer%s: %s still is the writer",
 				 st->writer ? "" : " yet", c->peers[i].name);
 			return not_writer(r, st, now);
@@ -234,13 +234,31 @@ struct writer_result writer_decide(const struct writer_input *in, struct writer_
 			const char *name = c->peers[i].name;
 			long long left;
 
-			if (i == in->self || r.member[i] == WM_OUT)
+			if (i == in->self)
 				continue;
+			/* Out of our component or not, a node seen answering is
+			 * waited for: the balancers route by its answers, not by
+			 * Galera's view (a node leaving on shutdown is out of the
+			 * view before its balancers have taken it out). */
 			if (writer_fresh(p, in->window_ms)) {
 				left = (long long)c->handover_ms - p->report.writer_for_ms;
 				if (left > 0) {
 					snprintf(r.reason, sizeof r.reason,
 						 "not writer yet: handover from %s (%lld ms left)", name, left);
+					return not_writer(r, st, now);
+				}
+				continue;
+			}
+			/* Out of the view and not seen for a window plus the
+			 * handover (or never): whatever it answered last is out
+			 * of every balancer by now. */
+			if (r.member[i] == WM_OUT) {
+				left = p->seen ? (long long)in->window_ms + c->handover_ms - p->age_ms : 0;
+				if (left > 0) {
+					char head[64];
+
+					snprintf(head, sizeof head, "not writer yet (%lld ms left)", left);
+					cannot_see(r.reason, sizeof r.reason, head, name, p);
 					return not_writer(r, st, now);
 				}
 				continue;

@@ -188,6 +188,26 @@ static void test_node_out_of_the_component_does_not_block(void **state)
 	assert_int_equal(r.member[DB1], WM_OUT);
 	assert_int_equal(r.member[DB3], WM_IN);
 
+	/* db1 left the view on its way down, but its balancers still send
+	 * it writes until they have seen it answer 503 for handover_ms. */
+	world_init(&w, DB2);
+	w.in.conf_id = 8;
+	w.in.size = 2;
+	w.peers[DB3].report.conf_id = 8;
+	w.peers[DB3].report.size = 2;
+	w.peers[DB1].report.eligible = false;
+	w.peers[DB1].report.eligible_for_ms = -1;
+	w.peers[DB1].report.writer_for_ms = 300;
+	assert_decision(&w, 503, "not writer yet: handover from db1 (7700 ms left)");
+	w.peers[DB1].report.writer = true;
+	assert_decision(&w, 503, "not writer yet: db1 still is the writer");
+	/* Its agent gone too: a window plus the handover after its last answer. */
+	w.peers[DB1].report.writer = false;
+	w.peers[DB1].age_ms = WINDOW + 1;
+	assert_decision(&w, 503, "not writer yet (7999 ms left): cannot see db1 (last answer 3001 ms ago)");
+	w.peers[DB1].age_ms = WINDOW + 8000;
+	assert_decision(&w, 200, "writer: db2 (priority 2)");
+
 	/* db3 still on the old view: db1 might be a member. */
 	world_init(&w, DB2);
 	w.peers[DB1].seen = false;
