@@ -11,6 +11,9 @@
  *
  *   cck_load --host H --port P --user U [--threads N] [--pause-ms MS]
  *            [--lifetime-ms L] [--stop-file F]  (password from $CCK_LOAD_PASSWORD)
+ *            [--persistent] keep one connection per worker (reconnect after an error)
+ *            [--hot]        each transaction also updates one shared row (cck.hot)
+ *            [--acked F]    append "run worker seq" for every acknowledged COMMIT
  * Runs until SIGTERM/SIGINT or until F exists; prints one summary line:
  *   connections=N connect_failures=X transactions=Y transaction_failures=Z
  */
@@ -31,6 +34,9 @@
 #define MAX_REPORTED 20
 
 static const char *host = "127.0.0.1", *user = "load", *password = "", *stop_file;
+static bool persistent, hot;
+static FILE *acked;
+static pthread_mutex_t acked_lock = PTHREAD_MUTEX_INITIALIZER;
 static unsigned port = 3306, pause_ms = 10, lifetime_ms;
 static atomic_bool stop;
 static long long run_id; /* keys are unique per run: no two inserts collide */
@@ -68,44 +74,59 @@ static long long mono_ms(void)
 	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
+static MYSQL *connect_one(void)
+{
+	unsigned timeout = 5;
+	MYSQL *m = mysql_init(NULL);
+
+	if (!m)
+		return NULL;
+	mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
+	mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
+	mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
+	atomic_fetch_add(&connections, 1);
+	if (!mysql_real_connect(m, host, user, password, "cck", port, NULL, 0)) {
+		atomic_fetch_add(&connect_failures, 1);
+		report("connect", m);
+		mysql_close(m);
+		return NULL;
+	}
+	return m;
+}
+
 static void *worker(void *arg)
 {
 	long id = (long)arg, seq = 0;
-	unsigned timeout = 5;
 	char q[128];
 	MYSQL *m = NULL;
 	long long opened = 0;
 
 	mysql_thread_init();
 	while (!atomic_load(&stop)) {
-		if (m && (!lifetime_ms || mono_ms() - opened >= lifetime_ms)) {
+		if (m && !persistent && (!lifetime_ms || mono_ms() - opened >= lifetime_ms)) {
 			mysql_close(m);
 			m = NULL;
 		}
 		if (!m) {
-			m = mysql_init(NULL);
-			if (!m)
-				break;
-			mysql_optionsv(m, MYSQL_OPT_CONNECT_TIMEOUT, &timeout);
-			mysql_optionsv(m, MYSQL_OPT_READ_TIMEOUT, &timeout);
-			mysql_optionsv(m, MYSQL_OPT_WRITE_TIMEOUT, &timeout);
-			atomic_fetch_add(&connections, 1);
 			opened = mono_ms();
-			if (!mysql_real_connect(m, host, user, password, "cck", port, NULL, 0)) {
-				atomic_fetch_add(&connect_failures, 1);
-				report("connect", m);
-				mysql_close(m);
-				m = NULL;
-			}
+			m = connect_one();
 		}
 		if (m) {
 			snprintf(q, sizeof q, "INSERT INTO load_rows (run, worker, seq) VALUES (%lld, %ld, %ld)",
 				 run_id, id, ++seq);
-			if (run_query(m, "START TRANSACTION") && run_query(m, q) && run_query(m, "COMMIT")) {
+			if (run_query(m, "START TRANSACTION") && run_query(m, q) &&
+			    (!hot || run_query(m, "UPDATE hot SET n = n + 1 WHERE id = 1")) &&
+			    run_query(m, "COMMIT")) {
 				atomic_fetch_add(&transactions, 1);
+				if (acked) {
+					pthread_mutex_lock(&acked_lock);
+					fprintf(acked, "%lld %ld %ld\n", run_id, id, seq);
+					pthread_mutex_unlock(&acked_lock);
+				}
 			} else {
 				atomic_fetch_add(&transaction_failures, 1);
 				report("transaction", m);
+				/* After an error the session's state is unknown. */
 				mysql_close(m);
 				m = NULL;
 			}
@@ -139,8 +160,28 @@ int main(int argc, char **argv)
 	long nthreads = 4;
 	sigset_t sigs;
 
-	for (int i = 1; i + 1 < argc; i += 2) {
-		if (strcmp(argv[i], "--host") == 0)
+	for (int i = 1; i < argc; i += 2) {
+		if (strcmp(argv[i], "--persistent") == 0) {
+			persistent = true;
+			i--;
+			continue;
+		}
+		if (strcmp(argv[i], "--hot") == 0) {
+			hot = true;
+			i--;
+			continue;
+		}
+		if (i + 1 >= argc) {
+			fprintf(stderr, "cck_load: %s needs a value\n", argv[i]);
+			return 2;
+		}
+		if (strcmp(argv[i], "--acked") == 0) {
+			acked = fopen(argv[i + 1], "a");
+			if (!acked) {
+				perror(argv[i + 1]);
+				return 2;
+			}
+		} else if (strcmp(argv[i], "--host") == 0)
 			host = argv[i + 1];
 		else if (strcmp(argv[i], "--port") == 0)
 			port = (unsigned)atoi(argv[i + 1]);
@@ -184,6 +225,8 @@ int main(int argc, char **argv)
 		pthread_join(threads[i], NULL);
 	atomic_store(&stop, true);
 	pthread_join(watcher, NULL);
+	if (acked)
+		fclose(acked);
 	printf("connections=%ld connect_failures=%ld transactions=%ld transaction_failures=%ld\n",
 	       atomic_load(&connections), atomic_load(&connect_failures), atomic_load(&transactions),
 	       atomic_load(&transaction_failures));

@@ -90,6 +90,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		unsigned port;
 		if (cfg_parse_listen(c.listen, host, sizeof host, &port) != 0)
 			abort();
+		/* Peers configured: this node is one of them, names unique. */
+		bool self = c.cluster.npeers == 0;
+		if (c.cluster.npeers > CLUSTER_PEERS_MAX)
+			abort();
+		for (unsigned i = 0; i < c.cluster.npeers; i++) {
+			self |= strcmp(c.cluster.peers[i].name, c.cluster.name) == 0;
+			for (unsigned j = 0; j < i; j++)
+				if (strcmp(c.cluster.peers[i].name, c.cluster.peers[j].name) == 0)
+					abort();
+		}
+		if (!self)
+			abort();
 	}
 	return 0;
 }

@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <limits.h>
 
+#include "cluster.h"
 #include "liveness.h"
 #include "log.h"
 #include "verdict.h"
@@ -53,6 +54,7 @@ struct cfg {
 	char agent_listen[300];      /* HAProxy agent-check "ADDR:PORT"; "" = off */
 	unsigned agent_queue_step;   /* weight % taken off per queued write-set; 0 = off */
 	unsigned agent_min_weight;   /* floor of that weight, % */
+	struct cluster_cfg cluster;  /* cluster.*: empty peers = not cluster-aware */
 };
 
 /* Receives one complete message per error, already prefixed "file:line: ". */

@@ -10,6 +10,7 @@
 #include "liveness.h"
 #include "snapshot.h"
 #include "verdict.h"
+#include "writer.h"
 
 /* Totals since start, for /metrics. */
 struct health_counters {
@@ -28,6 +29,7 @@ struct health_view {
 	struct health_counters counters;
 	struct timespec started;         /* CLOCK_MONOTONIC, for uptime */
 	char datadir[256];               /* configured path, for /status */
+	struct cluster_view cluster;     /* /writer, /cluster: published by the peers thread */
 };
 
 struct health;
@@ -47,6 +49,9 @@ void health_set_admin(struct health *h, enum admin_state a, const char *why);
  * this moment succeeds. The verdict stays pure: it sees a snapshot saying
  * mysqld is going away, not a flag. */
 void health_notify_down(struct health *h, const char *status);
+
+/* The peers thread's latest decision (/writer, /cluster, /status). */
+void health_set_cluster(struct health *h, const struct cluster_view *cv);
 
 /* A consistent copy of everything an answer is computed from. */
 void health_view(struct health *h, struct health_view *out);

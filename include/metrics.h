@@ -20,6 +20,8 @@ enum metrics_endpoint {
 	EP_LIVE,
 	EP_STATUS,
 	EP_METRICS,
+	EP_WRITER,  /* cluster-aware: the single writer */
+	EP_CLUSTER,
 	EP_OTHER,   /* unknown paths: one label value, whatever was asked */
 	EP_COUNT
 };

@@ -37,6 +37,7 @@ enum fact_id {
 	/* status: how many desync requests hold the node (a state transfer,
 	 * FTWRL, BACKUP STAGE, RSU DDL, wsrep_desync each count one) */
 	FACT_DESYNC_COUNT,
+	FACT_CLUSTER_CONF_ID,      /* view number of the Primary Component: /writer's membership */
 	FACT_COUNT
 };
 

@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # make demo: a sandbox 3-node MariaDB Galera cluster on 127.0.0.1, one
-# clustercheckd per node (HTTP check + HAProxy agent-check + ctl socket) and
-# HAProxy in front with `http-check disable-on-404`. Shows one node drain
-# and come back, prints where to look and what to try, and stops everything
-# (by pid) on Ctrl-C.
+# clustercheckd per node (HTTP check + HAProxy agent-check + ctl socket,
+# cluster-aware: /writer and /cluster) and two HAProxy instances in front:
+# one for every node with `http-check disable-on-404`, one single-writer on
+# /writer. Shows one node drain and come back, the cluster view, a writer
+# failover, prints where to look and what to try, and stops everything (by
+# pid) on Ctrl-C.
 #
 #   DEMO_SMOKE=1 scripts/demo.sh   non-interactive: the scripted drain and
-#                                  restore, then clean up and exit 0/1
-#                                  (tests/integration/t_demo_smoke.sh)
+#                                  restore and the failover, then clean up
+#                                  and exit 0/1 (tests/integration/t_demo_smoke.sh)
 set -euo pipefail
 
 REPO=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
@@ -26,6 +28,8 @@ export CCK_BIN=$REPO/clustercheckd
 source "$REPO/tests/integration/lib.sh"
 # shellcheck source=tests/integration/drain_lib.sh
 source "$REPO/tests/integration/drain_lib.sh"
+# shellcheck source=tests/integration/cluster_lib.sh
+source "$REPO/tests/integration/cluster_lib.sh"
 
 cleanup() {
 	trap - EXIT INT TERM
@@ -36,6 +40,7 @@ cleanup() {
 	for f in "$CCK_TMP"/agent*.pid; do
 		[[ -e $f ]] && kill -INT "$(<"$f")" 2>/dev/null
 	done
+	haproxy_stop haproxy-writer
 	cck_cleanup
 	say "done"
 }
@@ -48,9 +53,19 @@ STATS_PORT=$(cck_spare_port 8)
 
 say "starting clustercheckd on each node, and HAProxy"
 # SIGTERM drains for 10 s before the agent exits; a donor drains too.
-AGENT_DRAIN_SECONDS=10 AGENT_EXTRA_CONF_ALL='policy = { donor = "drain"; };' drain_agents_start
+# Cluster-aware too: each agent is peer dbN of the others (cluster_lib.sh's
+# fast demo timings: HAProxy inter 500 fall 2, handover 1500 ms).
+for a in 1 2 3; do
+	AGENT_DRAIN_SECONDS=10 AGENT_EXTRA_CONF="$(drain_agent_conf "$a")
+policy = { donor = \"drain\"; };
+$(cluster_conf "db$a")" agent_start "$a"
+done
 DRAIN_HAPROXY_STATS_PORT=$STATS_PORT drain_haproxy_start agent
 for n in 1 2 3; do hx_wait galera "node$n" UP 15; done
+WRITER_PORT=$(cck_spare_port 9)
+HAPROXY_CHECK="option httpchk GET /writer" \
+	HAPROXY_SERVER_OPTS="$CLUSTER_HAPROXY_TIMINGS on-marked-down shutdown-sessions" \
+	haproxy_start haproxy-writer "$WRITER_PORT"
 load_setup # a 'load' account for trying a client through HAProxy
 
 show_pool() {
@@ -70,10 +85,36 @@ say "node1 takes no new connections; back to ready: clustercheckd ctl ready"
 hx_wait galera node1 UP 10
 show_pool
 
+show_writer() {
+	local a
+	for a in 1 2 3; do printf '    GET /writer on node%s: %s\n' "$a" "$(http_get "${AGENT_PORT[a]}" /writer)"; done
+	_haproxy_routes_to haproxy-writer "$1" | sed 's/^/    /'
+}
+
+say "the single writer: GET /writer on each agent, and the writer HAProxy"
+wait_writer 1 30 >/dev/null
+wait_until 10 "writer HAProxy on node1" _haproxy_routes_to haproxy-writer node1 >/dev/null
+show_writer node1
+say "the whole cluster from node2's agent: GET /cluster"
+http_body "${AGENT_PORT[2]}" /cluster | sed 's/^/    /'
+
+say "writer failover: stopping node1's mysqld"
+node_stop 1
+show_writer - || true
+wait_writer 2 30 >/dev/null
+wait_until 10 "writer HAProxy on node2" _haproxy_routes_to haproxy-writer node2 >/dev/null
+show_writer node2
+http_body "${AGENT_PORT[2]}" /cluster | sed 's/^/    /'
+
 if [[ $SMOKE == 1 ]]; then
-	say "demo smoke test: drain and restore seen by HAProxy: ok"
+	say "demo smoke test: drain and restore seen by HAProxy, writer failover to node2: ok"
 	exit 0
 fi
+
+say "node1 back: once Synced for failback_delay_ms it takes the writes back"
+node_start 1
+wait_writer 1 60 >/dev/null
+show_writer node1
 
 ctl() { echo "$CCK_BIN ctl --ctl $CCK_TMP/agent$1.ctl"; }
 cat <<EOF
@@ -86,6 +127,9 @@ Look:
   socat - TCP:127.0.0.1:$(agent_check_port 1)          the agent-check line HAProxy reads
   http://127.0.0.1:$STATS_PORT/stats                HAProxy's stats page (refreshes every second)
   mariadb -h 127.0.0.1 -P $HAPROXY_PORT -u load -p$LOAD_PASS cck   a client through HAProxy
+  curl http://127.0.0.1:${AGENT_PORT[1]}/writer?verbose   the single writer, the ranking and each peer's report
+  curl http://127.0.0.1:${AGENT_PORT[2]}/cluster          every node in one answer (-H 'Accept: application/json')
+  mariadb -h 127.0.0.1 -P $WRITER_PORT -u load -p$LOAD_PASS cck   a client through the single-writer HAProxy (/writer)
 
 Try (and watch the stats page):
   $(ctl 1) drain        node1 -> NOLB/DRAIN, existing sessions finish
@@ -101,5 +145,6 @@ Try (and watch the stats page):
 EOF
 while :; do
 	show_pool
+	printf '    writer: %s\n' "$(writer_codes)"
 	sleep 2
 done

@@ -23,6 +23,7 @@ enum cfg_type {
 	CFG_INT,      /* signed field; drain_code is an HTTP status */
 	CFG_BOOL,
 	CFG_ENUM,     /* written as a string, stored as the enum value */
+	CFG_PEERS,    /* cluster.peers: a list of { name; url; priority; } */
 };
 
 struct cfg_choice {
@@ -55,6 +56,7 @@ struct cfg_key {
 #define AT_BOOL(f) _Generic(CFG_FIELD_OF(f), bool: offsetof(struct cfg, f))
 /* GCC gives enums without negative members the type unsigned int. */
 #define AT_ENUM(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
+#define AT_PEERS(f) _Generic(CFG_FIELD_OF(f), struct cluster_cfg: offsetof(struct cfg, f))
 
 static const struct cfg_choice log_choices[] = {
 	{"stderr", LOG_TO_STDERR},
@@ -94,6 +96,7 @@ static const struct cfg_choice ctl_mode_choices[] = {
 static bool listen_valid(const char *s, char *why, size_t why_len);
 static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
 static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
+static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len);
 
 static const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
@@ -170,6 +173,20 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(agent_queue_step), .help = "weight % off per queued write-set, 0 = off"},
 	{"agent", "min_weight", CFG_UNSIGNED, 1, 100, 10,
 	 .offset = AT_UNSIGNED(agent_min_weight), .help = "lowest weight % the queue can bring"},
+
+	{"cluster", "name", CFG_STRING, .def_str = "", .valid = peer_name_or_empty_valid,
+	 .offset = AT_STRING(cluster.name), .help = "this node's name among cluster.peers"},
+	{"cluster", "peers", CFG_PEERS,
+	 .offset = AT_PEERS(cluster), .help = "every agent of the cluster, this one too: ( { name; url; priority; }, ... ); empty = off"},
+	{"cluster", "handover_ms", CFG_UNSIGNED, 0, 600000, 8000,
+	 .offset = AT_UNSIGNED(cluster.handover_ms), .help = "a new writer waits until the old one has been not-writer this long (fall x inter + timeout check)"},
+	{"cluster", "failback_delay_ms", CFG_UNSIGNED, 0, 86400000, 10000,
+	 .offset = AT_UNSIGNED(cluster.failback_delay_ms), .help = "a node ranks for /writer once eligible this long"},
+	{"cluster", "timeout_ms", CFG_UNSIGNED, 50, 60000, 1000,
+	 .offset = AT_UNSIGNED(cluster.timeout_ms), .help = "hard limit on one request to a peer agent"},
+	{"cluster", "recovered_file", CFG_STRING, .def_str = "/var/lib/clustercheckd/recovered-position",
+	 .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
 };
 
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
@@ -222,6 +239,7 @@ static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
 		*(bool *)field_of(c, k) = v != 0;
 		break;
 	case CFG_STRING:
+	case CFG_PEERS:
 		abort();
 	}
 }
@@ -248,6 +266,8 @@ void cfg_defaults(struct cfg *c)
 		case CFG_BOOL:
 			store_number(c, k, k->def_int);
 			break;
+		case CFG_PEERS:
+			break; /* memset: no peers */
 		}
 	}
 }
@@ -700,6 +720,8 @@ static bool type_matches(enum cfg_type want, int got)
 		return got == CONFIG_TYPE_INT || got == CONFIG_TYPE_INT64;
 	case CFG_BOOL:
 		return got == CONFIG_TYPE_BOOL;
+	case CFG_PEERS:
+		return got == CONFIG_TYPE_LIST;
 	}
 	return false;
 }
@@ -733,6 +755,10 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 		break;
 	case CFG_BOOL:
 		want = "true or false";
+		break;
+	case CFG_PEERS:
+		want = "a list";
+		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
 		break;
 	}
 	complain_at(l, s, "%s: expected %s, got %s%s", key, want, type_phrase(got), hint);
@@ -804,6 +830,173 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 	return true;
 }
 
+/* ---- cluster.peers ---- */
+
+/* Names show in /writer's reasons and /cluster's lines, one word each. */
+static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len)
+{
+	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(s))
+		return true;
+	snprintf(why, why_len, "is not a name: use letters, digits, '.', '_' and '-'");
+	return false;
+}
+
+/* "http://HOST:PORT" with an optional "/": the peer's agent, whose /status
+ * is what the poller reads. No TLS and no path: agents serve neither. */
+static bool peer_url_valid(const char *s, char *why, size_t why_len)
+{
+	char hostport[300], host[256] = "", reason[96] = "";
+	unsigned port;
+	size_t len;
+
+	if (strncmp(s, "http://", 7) != 0) {
+		snprintf(why, why_len, "is not http://HOST:PORT (the peer agent's HTTP address)");
+		return false;
+	}
+	len = strlen(s + 7);
+	if (len && s[7 + len - 1] == '/')
+		len--;
+	if (len == 0 || len >= sizeof hostport) {
+		snprintf(why, why_len, "is not http://HOST:PORT");
+		return false;
+	}
+	memcpy(hostport, s + 7, len);
+	hostport[len] = '\0';
+	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason)) {
+		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
+		return false;
+	}
+	if (!host[0] || strcmp(host, "*") == 0) {
+		snprintf(why, why_len, "is not http://HOST:PORT: no host");
+		return false;
+	}
+	return true;
+}
+
+static bool peer_string(struct loader *l, const config_setting_t *m, const char *what,
+			char *out, size_t out_len, bool (*valid)(const char *, char *, size_t))
+{
+	const char *v;
+	char shown[80], why[160];
+
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		complain_at(l, m, "cluster.peers: %s: expected a string, got %s", what,
+			    type_phrase(config_setting_type(m)));
+		return false;
+	}
+	v = config_setting_get_string(m);
+	if (!v[0] || strlen(v) >= out_len) {
+		complain_at(l, m, "cluster.peers: %s: %s", what, v[0] ? "too long" : "empty");
+		return false;
+	}
+	if (!valid(v, why, sizeof why)) {
+		complain_at(l, m, "cluster.peers: %s \"%s\" %s", what, printable(v, shown, sizeof shown), why);
+		return false;
+	}
+	snprintf(out, out_len, "%s", v);
+	return true;
+}
+
+static bool peer_priority(struct loader *l, const config_setting_t *m, unsigned *out)
+{
+	long long v;
+
+	if (config_setting_type(m) == CONFIG_TYPE_INT64)
+		v = config_setting_get_int64(m);
+	else if (config_setting_type(m) == CONFIG_TYPE_INT)
+		v = config_setting_get_int(m);
+	else {
+		complain_at(l, m, "cluster.peers: priority: expected an integer, got %s",
+			    type_phrase(config_setting_type(m)));
+		return false;
+	}
+	if (v < 0 || v > 1000000) {
+		complain_at(l, m, "cluster.peers: priority: %lld is out of range (0..1000000)", v);
+		return false;
+	}
+	*out = (unsigned)v;
+	return true;
+}
+
+/* One entry: exactly name, url and priority, each checked. */
+static bool peer_entry(struct loader *l, const config_setting_t *e, struct cluster_peer_cfg *p)
+{
+	bool ok = true, have_name = false, have_url = false, have_priority = false;
+
+	memset(p, 0, sizeof *p);
+	if (!config_setting_is_group(e)) {
+		complain_at(l, e, "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got %s",
+			    type_phrase(config_setting_type(e)));
+		return false;
+	}
+	for (int j = 0; j < config_setting_length(e); j++) {
+		const config_setting_t *m = config_setting_get_elem(e, (unsigned)j);
+		const char *name = config_setting_name(m);
+
+		if (strcmp(name, "name") == 0)
+			ok &= have_name = peer_string(l, m, "name", p->name, sizeof p->name,
+						      peer_name_or_empty_valid);
+		else if (strcmp(name, "url") == 0)
+			ok &= have_url = peer_string(l, m, "url", p->url, sizeof p->url, peer_url_valid);
+		else if (strcmp(name, "priority") == 0)
+			ok &= have_priority = peer_priority(l, m, &p->priority);
+		else {
+			complain_at(l, m, "cluster.peers: unknown setting '%s' (a peer has name, url and priority)", name);
+			ok = false;
+		}
+	}
+	if (ok && (!have_name || !have_url || !have_priority)) {
+		complain_at(l, e, "cluster.peers: a peer needs name, url and priority (missing %s)",
+			    !have_name ? "name" : !have_url ? "url" : "priority");
+		ok = false;
+	}
+	return ok;
+}
+
+static bool apply_peers(struct loader *l, const config_setting_t *s, const char *key)
+{
+	struct cluster_cfg *cc = &l->next.cluster;
+	const config_setting_t *where[CLUSTER_PEERS_MAX];
+	int n = config_setting_length(s);
+	bool ok = true;
+
+	cc->npeers = 0;
+	if (n > CLUSTER_PEERS_MAX) {
+		complain_at(l, s, "%s: %d peers, at most %d", key, n, CLUSTER_PEERS_MAX);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct cluster_peer_cfg p;
+		bool dup = false;
+
+		if (!peer_entry(l, e, &p)) {
+			ok = false;
+			continue;
+		}
+		for (unsigned j = 0; j < cc->npeers && !dup; j++) {
+			const char *what = strcmp(cc->peers[j].name, p.name) == 0 ? "name"
+					 : strcmp(cc->peers[j].url, p.url) == 0 ? "url" : NULL;
+
+			if (what) {
+				complain_at(l, e, "%s: duplicate peer %s \"%s\" (first at line %u)", key, what,
+					    strcmp(what, "name") == 0 ? p.name : p.url,
+					    config_setting_source_line(where[j]));
+				dup = true;
+			}
+		}
+		if (dup) {
+			ok = false;
+			continue;
+		}
+		where[cc->npeers] = e;
+		cc->peers[cc->npeers++] = p;
+	}
+	if (!ok)
+		cc->npeers = 0;
+	return ok;
+}
+
 static void apply(struct loader *l, const struct cfg_key *k, const config_setting_t *s)
 {
 	size_t index = (size_t)(k - cfg_keys);
@@ -820,6 +1013,8 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 	} else if (k->type == CFG_BOOL) {
 		store_number(&l->next, k, config_setting_get_bool(s));
 		ok = true;
+	} else if (k->type == CFG_PEERS) {
+		ok = apply_peers(l, s, key);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -906,6 +1101,47 @@ static void check_password_file_mode(struct loader *l)
 	if (what)
 		complain_file(l, file, 0, "holds mysql.password but is %s by group/other (mode %04o); "
 			      "chmod 600 it or move the credentials to mysql.defaults_file", what, mode);
+}
+
+/* Peers configured: this node must be one of them (its name is how the
+ * others rank it), and the timings must let every agent see a returning
+ * node before it counts. */
+static void check_cluster(struct loader *l)
+{
+	bool name_rejected, peers_rejected, r1, r2;
+	const config_setting_t *name = seen_key(l, "cluster", "name", &name_rejected);
+	const config_setting_t *peers = seen_key(l, "cluster", "peers", &peers_rejected);
+	const config_setting_t *fb = seen_key(l, "cluster", "failback_delay_ms", &r1);
+	const config_setting_t *to = seen_key(l, "cluster", "timeout_ms", &r2);
+	const struct cluster_cfg *cc = &l->next.cluster;
+	const unsigned stale = l->next.policy.stale_after_ms;
+	bool found = false;
+
+	if (name_rejected || peers_rejected || r1 || r2 || cc->npeers == 0)
+		return;
+	for (unsigned i = 0; i < cc->npeers; i++)
+		found |= strcmp(cc->peers[i].name, cc->name) == 0;
+	if (!found) {
+		char names[CLUSTER_PEERS_MAX * (CLUSTER_NAME_MAX + 2)] = "";
+		size_t used = 0;
+
+		for (unsigned i = 0; i < cc->npeers; i++)
+			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
+						 cc->peers[i].name);
+		if (cc->name[0])
+			complain_at(l, name, "cluster.name \"%s\" is not one of cluster.peers (%s)", cc->name, names);
+		else
+			complain_at(l, peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
+	}
+	/* writer.c: a lower-ranked writer yields stale_after + timeout before
+	 * the returning node counts, and must have seen it eligible by then. */
+	if ((unsigned long long)cc->failback_delay_ms < 2ULL * stale + cc->timeout_ms)
+		complain_at(l, fb ? fb : peers,
+			    "cluster.failback_delay_ms (%u) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (%llu): every agent must see a returning node before it ranks",
+			    cc->failback_delay_ms, 2ULL * stale + cc->timeout_ms);
+	if (cc->timeout_ms >= stale)
+		complain_at(l, to ? to : peers,
+			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
 }
 
 /* ---- loading ---- */
@@ -1050,6 +1286,7 @@ static void load_file(struct loader *l, FILE *fp)
 		walk(l, config_root_setting(&cf), NULL);
 		check_poll_against_staleness(l);
 		check_password_file_mode(l);
+		check_cluster(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */
 	config_destroy(&cf);
@@ -1137,6 +1374,11 @@ int cfg_key_describe(size_t i, struct cfg_key_info *out)
 		} else {
 			snprintf(out->range, sizeof out->range, "%lld to %lld", k->min, k->max);
 		}
+		break;
+	case CFG_PEERS:
+		out->type = "list";
+		snprintf(out->def, sizeof out->def, "()");
+		snprintf(out->range, sizeof out->range, "groups of { name; url; priority; }");
 		break;
 	}
 	return 0;

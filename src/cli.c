@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "bootstrapcmd.h"
 #include "ctl.h"
 #include "http.h"
 #include "log.h"
@@ -23,6 +24,12 @@ const struct cli_command cli_commands[] = {
 	{"notify", notify_main, "notify [--config FILE] [--ctl SOCKET] --status S ...",
 	 "mysqld's wsrep_notify_cmd: tells the running agent at once\n"
 	 "                  that the node leaves or joins (never fails mysqld)"},
+	{"recover", recover_main, "recover [--config FILE] [--mariadbd PATH] [--defaults-file MY.CNF] [--user USER]",
+	 "with mysqld stopped: run mariadbd --wsrep-recover privately and\n"
+	 "                  keep the recovered position for /status and bootstrap"},
+	{"bootstrap", bootstrap_main, "bootstrap [--config FILE] [--json] [--allow-missing N]",
+	 "after a full-cluster outage: ask every peer's agent and say which\n"
+	 "                  node to bootstrap (or that none may be), with the commands"},
 	{NULL, NULL, NULL, NULL},
 };
 

@@ -1,5 +1,6 @@
 #include "daemon.h"
 
+#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "health.h"
 #include "http.h"
 #include "log.h"
+#include "peers.h"
 #include "poller.h"
 #include "sdnotify.h"
 
@@ -43,6 +45,9 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	    strcmp(next.agent_listen, c->agent_listen) != 0 ||
 	    next.agent_queue_step != c->agent_queue_step || next.agent_min_weight != c->agent_min_weight)
 		log_warnx("reload: ctl, drain.maint_file and agent settings apply only after a restart");
+	if (memcmp(&next.cluster, &c->cluster, sizeof next.cluster) != 0)
+		log_warnx("reload: cluster settings apply only after a restart");
+	next.cluster = c->cluster;
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
@@ -74,6 +79,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	struct admin *adm;
 	struct ctl_server *ctl = NULL;
 	struct agent_server *agent = NULL;
+	struct peers *peers = NULL;
 	struct agent_weight_cfg weight = {c->agent_queue_step, c->agent_min_weight};
 	struct timespec stop_at = {0};
 	bool stopping = false;
@@ -107,6 +113,17 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		admin_free(adm);
 		health_free(h);
 		return 1;
+	}
+	/* Empty cluster.peers: not cluster-aware, no thread, no libcurl. */
+	if (c->cluster.npeers) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
+		    !(peers = peers_start(&c->cluster, c->poll_interval_ms, c->policy.stale_after_ms,
+					   c->mysql.datadir, h))) {
+			poller_stop(p);
+			admin_free(adm);
+			health_free(h);
+			return 1;
+		}
 	}
 	admin_attach(adm, p, &weight);
 	admin_check_file(adm);
@@ -194,6 +211,10 @@ stop_agent:
 stop_ctl:
 	ctl_server_stop(ctl);
 stop_poller:
+	if (peers) {
+		peers_stop(peers);
+		curl_global_cleanup();
+	}
 	poller_stop(p);
 	admin_free(adm);
 	health_free(h);

@@ -195,6 +195,13 @@ void health_notify_down(struct health *h, const char *status)
 	pthread_mutex_unlock(&h->lock);
 }
 
+void health_set_cluster(struct health *h, const struct cluster_view *cv)
+{
+	pthread_mutex_lock(&h->lock);
+	h->view.cluster = *cv;
+	pthread_mutex_unlock(&h->lock);
+}
+
 void health_view(struct health *h, struct health_view *out)
 {
 	pthread_mutex_lock(&h->lock);

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "clusterview.h"
 #include "log.h"
 #include "metrics.h"
 #include "report.h"
@@ -227,6 +228,12 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 		out->status = 200;
 		out->content_type = METRICS_CONTENT_TYPE;
 		out->body = metrics_text(view, now, req->requests, &out->body_len);
+		return;
+	case EP_WRITER:
+		clusterview_writer_reply(req, view, now, out);
+		return;
+	case EP_CLUSTER:
+		clusterview_cluster_reply(req, view, now, out);
 		return;
 	case EP_OTHER:
 	case EP_COUNT:

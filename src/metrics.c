@@ -14,7 +14,8 @@
 
 static const char *const endpoint_names[EP_COUNT] = {
 	[EP_ROOT] = "/", [EP_READY] = "/ready", [EP_LIVE] = "/live",
-	[EP_STATUS] = "/status", [EP_METRICS] = "/metrics", [EP_OTHER] = "other",
+	[EP_STATUS] = "/status", [EP_METRICS] = "/metrics", [EP_WRITER] = "/writer",
+	[EP_CLUSTER] = "/cluster", [EP_OTHER] = "other",
 };
 
 static const char *const code_names[MC_COUNT] = {

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clusterview.h"
 #include "liveness.h"
 #include "verdict.h"
 
@@ -227,6 +228,8 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 	json_object_set_new(r, "live", live_json(v, now));
 	json_object_set_new(r, "grastate", grastate_json(d));
 	json_object_set_new(r, "datadir", datadir_json(v));
+	if (v->cluster.enabled)
+		json_object_set_new(r, "cluster", clusterview_json(v, now));
 	json_object_set_new(r, "agent",
 			    json_pack("{s:s, s:f}", "version", CLUSTERCHECKD_VERSION, "uptime_seconds",
 				      (double)ms_since(&v->started, now) / 1000.0));

@@ -28,6 +28,7 @@ static const struct fact_desc facts[FACT_COUNT] = {
 	/* Where grastate.dat and the SST marker really are (datadir.h). */
 	[FACT_DATADIR] = {"datadir", FACT_KIND_TEXT, FACT_FROM_VARIABLE},
 	[FACT_DESYNC_COUNT] = {"wsrep_desync_count", FACT_KIND_INT, FACT_FROM_STATUS},
+	[FACT_CLUSTER_CONF_ID] = {"wsrep_cluster_conf_id", FACT_KIND_INT, FACT_FROM_STATUS},
 };
 
 const struct fact_desc *snapshot_fact_desc(enum fact_id id)

@@ -799,13 +799,16 @@ wait_http() {
 
 # ---------------------------------------------------------------- HAProxy
 
-# haproxy_start: a `listen galera` in front of node1..3, health-checked
-# through agents 1..3 (option httpchk). HAPROXY_CHECK_OPTS replaces the
-# servers' check timings, HAPROXY_TIMEOUT_CHECK the check timeout. Foreground process (-db) in the
-# background; pid in $CCK_TMP/haproxy.pid.
+# haproxy_start [NAME [PORT]]: a `listen galera` in front of node1..3,
+# health-checked through agents 1..3 (option httpchk). Foreground process
+# (-db) in the background; pid in $CCK_TMP/NAME.pid. NAME (default haproxy)
+# names its files, so a second instance can run beside the first; PORT is
+# its frontend (default $HAPROXY_PORT). HAPROXY_CHECK replaces the check
+# line ("option httpchk"), HAPROXY_SERVER_OPTS the servers' check timings, HAPROXY_TIMEOUT_CHECK the check timeout.
 haproxy_start() {
-	local cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i
-	haproxy_stop
+	local name=${1:-haproxy} port=${2:-$HAPROXY_PORT}
+	local cfg=$CCK_TMP/$name.cfg sock=$CCK_TMP/$name.sock pid i
+	haproxy_stop "$name"
 	{
 		cat <<EOF
 global
@@ -820,41 +823,42 @@ defaults
     timeout check ${HAPROXY_TIMEOUT_CHECK:-2s}
 
 listen galera
-    bind 127.0.0.1:$HAPROXY_PORT
+    bind 127.0.0.1:$port
     mode tcp
     balance leastconn
-    option httpchk
+    ${HAPROXY_CHECK:-option httpchk}
     # Test timings: check every 500 ms (200 ms while changing state) and
     # change state after a single result, so that scenarios see HAProxy
     # follow the agent within about a second. Production uses slower checks
     # and rise/fall of 2-3 (see haproxy/ in the repository).
 EOF
 		for i in 1 2 3; do
-			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} ${HAPROXY_CHECK_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
+			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} ${HAPROXY_SERVER_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
 		done
 	} >"$cfg"
-	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
+	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/$name-check.log" 2>&1; then
 		echo "haproxy_start: invalid config:" >&2
-		cat "$CCK_TMP/haproxy-check.log" >&2
+		cat "$CCK_TMP/$name-check.log" >&2
 		return 1
 	fi
-	_spawn "$CCK_TMP/haproxy.log" haproxy -db -f "$cfg"
+	_spawn "$CCK_TMP/$name.log" haproxy -db -f "$cfg"
 	pid=$!
 	disown "$pid" 2>/dev/null
-	echo "$pid" >"$CCK_TMP/haproxy.pid"
+	echo "$pid" >"$CCK_TMP/$name.pid"
 	# shellcheck disable=SC2034
-	HAPROXY_PID=$pid
-	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
+	[[ $name != haproxy ]] || HAPROXY_PID=$pid
+	wait_until 10 "$name stats socket" _haproxy_up "$pid" "$name" || { tail -n 20 "$CCK_TMP/$name.log" >&2; return 1; }
 }
 
 _haproxy_up() {
 	pid_alive "$1" || { echo "haproxy exited"; return $CCK_WAIT_GIVE_UP; }
-	haproxy_cmd "show info" | grep -q '^Pid:'
+	haproxy_cmd "show info" "${2:-haproxy}" | grep -q '^Pid:'
 }
 
-haproxy_stop() { stop_pidfile "$CCK_TMP/haproxy.pid" 10; }
+haproxy_stop() { stop_pidfile "$CCK_TMP/${1:-haproxy}.pid" 10; }
 
-haproxy_cmd() { echo "$1" | timeout 5 socat -t 2 - "UNIX-CONNECT:$CCK_TMP/haproxy.sock"; }
+# haproxy_cmd COMMAND [NAME]: on the stats socket of instance NAME.
+haproxy_cmd() { echo "$1" | timeout 5 socat -t 2 - "UNIX-CONNECT:$CCK_TMP/${2:-haproxy}.sock"; }
 
 # haproxy_server_status NAME -> field 18 (status) of `show stat`, e.g. UP, DOWN
 haproxy_server_status() {

@@ -18,7 +18,7 @@ P99_MAX_US=50000
 agent_start 1
 apid=$(agent_pid 1)
 port=${AGENT_PORT[1]}
-HAPROXY_CHECK_OPTS="inter 300 rise 2 fall 2" HAPROXY_TIMEOUT_CHECK=1s haproxy_start
+HAPROXY_SERVER_OPTS="inter 300 rise 2 fall 2" HAPROXY_TIMEOUT_CHECK=1s haproxy_start
 on_exit haproxy_stop
 wait_haproxy_status node1 UP 10
 down0=$(haproxy_stat_field node1 chkdown)

@@ -46,7 +46,7 @@ for c in $cmds; do
 	grep -qE "^\.B clustercheckd $c( |$)" "$tmp/man8" || fail "clustercheckd(8) has no synopsis for '$c'"
 	grep -qE "^\.B $c( |$)" "$tmp/man8" || fail "clustercheckd(8) does not describe '$c' under SUBCOMMANDS"
 done
-for want in '^\.SH HTTP ENDPOINTS' '^\.B /ready$' '^\.B /live$' '^\.B /status$' '^\.B /metrics$' \
+for want in '^\.SH HTTP ENDPOINTS' '^\.B /ready$' '^\.B /live$' '^\.B /status$' '^\.B /metrics$' '^\.B /writer$' '^\.B /cluster$' \
 	'^\.SH SIGNALS' '^\.B SIGTERM$' '^\.B SIGINT$' '^\.B SIGHUP$' '^\.SH EXIT STATUS' \
 	'^\.SH MODES' '^\.B --inetd$' '^\.B --check$' '^\.B --check-config$' 'clustercheck drop-in'; do
 	grep -qE -- "$want" "$tmp/man8" || fail "clustercheckd(8) lacks $want"

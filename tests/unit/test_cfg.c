@@ -137,6 +137,12 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_string_equal(a->agent_listen, b->agent_listen);
 	assert_int_equal(a->agent_queue_step, b->agent_queue_step);
 	assert_int_equal(a->agent_min_weight, b->agent_min_weight);
+	assert_string_equal(a->cluster.name, b->cluster.name);
+	assert_int_equal(a->cluster.npeers, b->cluster.npeers);
+	assert_int_equal(a->cluster.handover_ms, b->cluster.handover_ms);
+	assert_int_equal(a->cluster.failback_delay_ms, b->cluster.failback_delay_ms);
+	assert_int_equal(a->cluster.timeout_ms, b->cluster.timeout_ms);
+	assert_string_equal(a->cluster.recovered_file, b->cluster.recovered_file);
 }
 
 static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -947,6 +953,108 @@ static void test_parse_listen_host_buffer(void **state)
 	assert_int_equal(cfg_parse_listen(NULL, host, sizeof host, &port), -1);
 }
 
+/* ---- cluster.* ---- */
+
+static void test_cluster_peers(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("cluster.conf", 0644,
+		"cluster = {\n"
+		"  name = \"db2\";\n"
+		"  peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; },\n"
+		"            { name = \"db2\"; url = \"http://10.0.0.2:9200/\"; priority = 2; },\n"
+		"            { name = \"db3\"; url = \"http://[::1]:9200\"; priority = 2; } );\n"
+		"  handover_ms = 1500;\n"
+		"  failback_delay_ms = 7000;\n"
+		"};\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(c.cluster.npeers, 0);
+	assert_int_equal(c.cluster.handover_ms, 8000);
+	assert_int_equal(load(&c, p.s, true), 0);
+	assert_string_equal(c.cluster.name, "db2");
+	assert_int_equal(c.cluster.npeers, 3);
+	assert_string_equal(c.cluster.peers[1].url, "http://10.0.0.2:9200/");
+	assert_string_equal(c.cluster.peers[2].name, "db3");
+	assert_int_equal(c.cluster.peers[2].priority, 2);
+	assert_int_equal(c.cluster.handover_ms, 1500);
+	assert_int_equal(c.cluster.failback_delay_ms, 7000);
+}
+
+static void test_cluster_errors(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("cluster-bad.conf", 0644,
+		"cluster = {\n"                                                                  /* 1 */
+		"  name = \"db9\";\n"                                                          /* 2 */
+		"  peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; },\n" /* 3 */
+		"            { name = \"db1\"; url = \"http://10.0.0.2:9200\"; priority = 2; },\n" /* 4 */
+		"            { name = \"db3\"; url = \"https://10.0.0.3:9200\"; priority = 3; },\n" /* 5 */
+		"            { name = \"db4\"; url = \"http://10.0.0.4:9200\"; priority = -1; },\n" /* 6 */
+		"            { name = \"db5\"; url = \"http://10.0.0.5\"; prio = 5; },\n"    /* 7 */
+		"            { name = \"db 6\"; url = \"http://10.0.0.6:9200\"; priority = 6; },\n" /* 8 */
+		"            { name = \"db7\"; priority = 7; } );\n"                          /* 9 */
+		"};\n");
+	static const char *const expected[] = {
+		":4: cluster.peers: duplicate peer name \"db1\" (first at line 3)",
+		":5: cluster.peers: url \"https://10.0.0.3:9200\" is not http://HOST:PORT (the peer agent's HTTP address)",
+		":6: cluster.peers: priority: -1 is out of range (0..1000000)",
+		":7: cluster.peers: url \"http://10.0.0.5\" is not http://HOST:PORT: missing :PORT",
+		":7: cluster.peers: unknown setting 'prio' (a peer has name, url and priority)",
+		":8: cluster.peers: name \"db 6\" is not a name: use letters, digits, '.', '_' and '-'",
+		":9: cluster.peers: a peer needs name, url and priority (missing url)",
+		NULL,
+	};
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_not_equal(load(&c, p.s, true), 0);
+	assert_messages(p.s, expected);
+	assert_int_equal(c.cluster.npeers, 0);
+}
+
+static void test_cluster_own_name_and_timings(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("cluster-name.conf", 0644,
+		"cluster = {\n"
+		"  name = \"db9\";\n"
+		"  peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; },\n"
+		"            { name = \"db2\"; url = \"http://10.0.0.2:9200\"; priority = 2; } );\n"
+		"  failback_delay_ms = 1000;\n"
+		"  timeout_ms = 5000;\n"
+		"};\n");
+	struct path q = fixture("cluster-noname.conf", 0644,
+		"cluster = { peers = ( { name = \"db1\"; url = \"http://h:1\"; priority = 1; } ); };\n");
+	struct path u = fixture("cluster-dupurl.conf", 0644,
+		"cluster = { name = \"a\"; peers = ( { name = \"a\"; url = \"http://h:1\"; priority = 1; },\n"
+		"  { name = \"b\"; url = \"http://h:1\"; priority = 1; } ); };\n");
+	static const char *const expected[] = {
+		":2: cluster.name \"db9\" is not one of cluster.peers (db1, db2)",
+		":5: cluster.failback_delay_ms (1000) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (11000): every agent must see a returning node before it ranks",
+		":6: cluster.timeout_ms (5000) must be less than poll.stale_after_ms (3000)",
+		NULL,
+	};
+	static const char *const expected_noname[] = {
+		":1: cluster.name is not set: which of cluster.peers (db1) is this node?",
+		NULL,
+	};
+	static const char *const expected_dupurl[] = {
+		":2: cluster.peers: duplicate peer url \"http://h:1\" (first at line 1)",
+		NULL,
+	};
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_not_equal(load(&c, p.s, true), 0);
+	assert_messages(p.s, expected);
+	assert_int_not_equal(load(&c, q.s, true), 0);
+	assert_messages(q.s, expected_noname);
+	assert_int_not_equal(load(&c, u.s, true), 0);
+	assert_messages(u.s, expected_dupurl);
+}
+
 /* ---- the shipped reference file ---- */
 
 /* Found from this source file's own path, so any working directory works
@@ -989,7 +1097,8 @@ static void test_reference_conf_sets_every_key(void **state)
 		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
 		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
 		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
-		"min_weight =", "group =",
+		"min_weight =", "group =", "name =", "peers =", "handover_ms =",
+		"failback_delay_ms =", "timeout_ms =", "recovered_file =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;
@@ -1082,6 +1191,9 @@ int main(void)
 		cmocka_unit_test(test_include_of_a_directory_is_an_error_not_an_exit),
 		cmocka_unit_test(test_parse_listen),
 		cmocka_unit_test(test_parse_listen_host_buffer),
+		cmocka_unit_test(test_cluster_peers),
+		cmocka_unit_test(test_cluster_errors),
+		cmocka_unit_test(test_cluster_own_name_and_timings),
 		cmocka_unit_test(test_reference_conf),
 		cmocka_unit_test(test_reference_conf_sets_every_key),
 	};
