@@ -27,4 +27,9 @@ struct grastate {
  * well-formed. Returns the number of well-formed fields (0..3). */
 int grastate_parse(const char *buf, size_t len, struct grastate *out);
 
+/* Galera's text forms, also in gvwstate.dat and "Recovered position"
+ * lines: a 36-character uuid, and a seqno (-1 = undefined, never below). */
+bool grastate_uuid_valid(const char *s, size_t len);
+bool grastate_seqno_valid(const char *s, size_t len, long long *out);
+
 #endif

@@ -15,6 +15,7 @@
 #include "cfg.h"
 #include "acceptor.h"
 #include "log.h"
+#include "net.h"
 #include "verdict.h"
 
 /* HAProxy sends agent-send right after connecting, or nothing. Waiting a
@@ -227,16 +228,7 @@ fail:
 
 unsigned agent_port(const struct agent_server *s)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &len) != 0)
-		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return 0;
+	return net_local_port(s->listen_fd);
 }
 
 void agent_stop(struct agent_server *s)

@@ -12,6 +12,7 @@
 #include "ctl.h"
 #include "http.h"
 #include "log.h"
+#include "net.h"
 #include "notify.h"
 
 /* Subcommands that talk to a running agent rather than run one. A new one
@@ -313,13 +314,7 @@ static int check_one_listen(const char *key, const char *addr, cfg_report_fn rep
 	e = try_bind(&ss, dual);
 	if (e == EAFNOSUPPORT && dual) {
 		/* No IPv6 on this host: the daemon falls back to IPv4's wildcard. */
-		struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-		uint16_t port = ((struct sockaddr_in6 *)&ss)->sin6_port;
-
-		memset(&ss, 0, sizeof ss);
-		a4->sin_family = AF_INET;
-		a4->sin_addr.s_addr = htonl(INADDR_ANY);
-		a4->sin_port = port;
+		net_wildcard_to_ipv4(&ss);
 		e = try_bind(&ss, false);
 	}
 	if (e == 0)

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static bool uuid_valid(const char *s, size_t len)
+bool grastate_uuid_valid(const char *s, size_t len)
 {
 	if (len != GRASTATE_UUID_LEN)
 		return false;
@@ -17,7 +17,7 @@ static bool uuid_valid(const char *s, size_t len)
 	return true;
 }
 
-static bool seqno_valid(const char *s, size_t len, long long *out)
+bool grastate_seqno_valid(const char *s, size_t len, long long *out)
 {
 	char buf[32], *end;
 
@@ -36,13 +36,13 @@ static bool seqno_valid(const char *s, size_t len, long long *out)
 static void field(struct grastate *g, const char *key, size_t key_len, const char *v, size_t v_len)
 {
 	if (key_len == 4 && memcmp(key, "uuid", 4) == 0) {
-		g->uuid_ok = uuid_valid(v, v_len);
+		g->uuid_ok = grastate_uuid_valid(v, v_len);
 		if (g->uuid_ok) {
 			memcpy(g->uuid, v, v_len);
 			g->uuid[v_len] = '\0';
 		}
 	} else if (key_len == 5 && memcmp(key, "seqno", 5) == 0) {
-		g->seqno_ok = seqno_valid(v, v_len, &g->seqno);
+		g->seqno_ok = grastate_seqno_valid(v, v_len, &g->seqno);
 		if (!g->seqno_ok)
 			g->seqno = 0;
 	} else if (key_len == 17 && memcmp(key, "safe_to_bootstrap", 17) == 0) {

@@ -18,6 +18,7 @@
 #include "gate.h"
 #include "clusterview.h"
 #include "log.h"
+#include "net.h"
 #include "metrics.h"
 #include "report.h"
 #include "verdict.h"
@@ -475,12 +476,7 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 		s->listen_fd = listen_on(&ss, dual);
 		if (s->listen_fd < 0 && dual) {
 			/* No IPv6 on this host: the wildcard still means IPv4. */
-			struct sockaddr_in *a4 = (struct sockaddr_in *)&ss;
-			uint16_t port = ((struct sockaddr_in6 *)&ss)->sin6_port;
-			memset(&ss, 0, sizeof ss);
-			a4->sin_family = AF_INET;
-			a4->sin_addr.s_addr = htonl(INADDR_ANY);
-			a4->sin_port = port;
+			net_wildcard_to_ipv4(&ss);
 			s->listen_fd = listen_on(&ss, false);
 		}
 	}
@@ -518,16 +514,7 @@ fail:
 
 unsigned http_port(const struct http_server *s)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	if (getsockname(s->listen_fd, (struct sockaddr *)&ss, &len) != 0)
-		return 0;
-	if (ss.ss_family == AF_INET)
-		return ntohs(((struct sockaddr_in *)&ss)->sin_port);
-	if (ss.ss_family == AF_INET6)
-		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
-	return 0;
+	return net_local_port(s->listen_fd);
 }
 
 void http_stop(struct http_server *s)

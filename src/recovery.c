@@ -1,5 +1,7 @@
 #include "recovery.h"
 
+#include "grastate.h"
+
 #include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -8,34 +10,6 @@
 #include <string.h>
 
 #define ZERO_UUID "00000000-0000-0000-0000-000000000000"
-
-static bool is_uuid(const char *s, size_t len)
-{
-	if (len != GRASTATE_UUID_LEN)
-		return false;
-	for (size_t i = 0; i < len; i++) {
-		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
-
-		if (dash ? s[i] != '-' : !isxdigit((unsigned char)s[i]))
-			return false;
-	}
-	return true;
-}
-
-static bool integer(const char *s, size_t len, long long *out)
-{
-	char buf[32], *end;
-
-	if (len == 0 || len >= sizeof buf)
-		return false;
-	memcpy(buf, s, len);
-	buf[len] = '\0';
-	if (!(isdigit((unsigned char)buf[0]) || (buf[0] == '-' && isdigit((unsigned char)buf[1]))))
-		return false;
-	errno = 0;
-	*out = strtoll(buf, &end, 10);
-	return errno == 0 && *end == '\0' && *out >= -1;
-}
 
 static int cmp_member(const void *a, const void *b)
 {
@@ -58,11 +32,11 @@ int recovery_parse_gvwstate(const char *buf, size_t len, struct gvwstate *out)
 
 			memcpy(line, p, n);
 			line[n] = '\0';
-			if (sscanf(line, "my_uuid: %63s", a) == 1 && is_uuid(a, strlen(a)))
+			if (sscanf(line, "my_uuid: %63s", a) == 1 && grastate_uuid_valid(a, strlen(a)))
 				snprintf(out->my_uuid, sizeof out->my_uuid, "%.36s", a);
-			else if (sscanf(line, "view_id: %*d %63s %lld", a, &seq) == 2 && is_uuid(a, strlen(a)))
+			else if (sscanf(line, "view_id: %*d %63s %lld", a, &seq) == 2 && grastate_uuid_valid(a, strlen(a)))
 				snprintf(out->view, sizeof out->view, "%.36s:%lld", a, seq);
-			else if (sscanf(line, "member: %63s %63s", a, b) >= 1 && is_uuid(a, strlen(a)) &&
+			else if (sscanf(line, "member: %63s %63s", a, b) >= 1 && grastate_uuid_valid(a, strlen(a)) &&
 				 out->nmembers < RECOVERY_MEMBERS_MAX)
 				snprintf(out->members[out->nmembers++], sizeof out->members[0], "%.36s", a);
 		}
@@ -99,7 +73,7 @@ int recovery_parse_log(const char *log, size_t len, struct recovered_position *o
 	while (last + n < end && !strchr(" \t\r\n", last[n]) && last[n])
 		n++;
 	const char *colon = memchr(last, ':', n);
-	if (!colon || !is_uuid(last, (size_t)(colon - last))) {
+	if (!colon || !grastate_uuid_valid(last, (size_t)(colon - last))) {
 		snprintf(why, why_len, "cannot read the recovered position \"%.*s\"", (int)(n < 80 ? n : 80), last);
 		return -1;
 	}
@@ -114,7 +88,7 @@ int recovery_parse_log(const char *log, size_t len, struct recovered_position *o
 		size_t part = (size_t)((comma ? comma : stop) - rest);
 
 		if (part && !memchr(rest + 1, '-', part - 1))
-			found = integer(rest, part, &out->seqno);
+			found = grastate_seqno_valid(rest, part, &out->seqno);
 		rest = comma ? comma + 1 : stop;
 	}
 	if (!found) {
