@@ -140,6 +140,11 @@ on_exit "node_kill $node CONT"
 node_kill "$node" STOP
 ms=$(wait_http "$port" 503 "^Galera node is not alive: no answer for [0-9]+ ms, beyond the $GRACE_MS ms grace" \
 	$(((GRACE_MS + 6000) / 1000)) /live) || fail "agent2 /live once mysqld is SIGSTOPped: $(http_get "$port" /live)"
+# The transition is logged by the poller when its attempt times out, which
+# may come a moment after an HTTP answer computed it: wait for it while
+# mysqld is still silent.
+wait_until 10 "the log's '/live not alive' line" grep -q 'live: not alive (503)' "$log" ||
+	fail "no '/live not alive' line while mysqld is silent: $(grep 'live:' "$log" | tail -n 3)"
 node_kill "$node" CONT
 ((ms >= GRACE_MS - 150)) || fail "/live failed ${ms} ms after the SIGSTOP, before the $GRACE_MS ms grace"
 echo "ok: silence: /live 503 ${ms} ms after the SIGSTOP (grace $GRACE_MS ms)" >&2
