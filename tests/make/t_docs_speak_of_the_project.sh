@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # README's Layout names every module (src/x.c), and the project speaks of
-# itself only: no issue numbers (ours, "issue 4", or another tracker's,
-# "owner/repo#29") and no remarks on who else used the machine in the docs,
+# itself only: no tracker references (a numbered ticket of ours or the
+# owner/repo-hash-number form) and no remarks on who else used the machine in the docs,
 # the code, the tests and the scripts. Figures keep their conditions
 # (cores, load, what ran beside them).
 set -euo pipefail
