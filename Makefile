@@ -279,6 +279,7 @@ install-files:
 # DESTDIR follows PREFIX.
 install-check: clustercheckd man
 	@tests/make/t_man_and_install.sh
+	@tests/make/t_units_see_what_the_agent_reads.sh
 make-check:
 	@tests/make/t_flags_after_deps.sh
 	@tests/make/t_docs_speak_of_the_project.sh
