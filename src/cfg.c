@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 
 #include "cfg.h"
+#include "cfgtext.h"
 
 enum cfg_type {
 	CFG_STRING,
@@ -395,25 +396,9 @@ static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len)
 
 /* ---- error reporting ---- */
 
-/* libconfig 1.5 records an @include'd file by the name written in the
- * directive, but opened it as include_dir/name. NULL is the main file. */
-static void source_path(const struct loader *l, const char *source, char *out, size_t out_len)
-{
-	int n;
-
-	if (!source)
-		n = snprintf(out, out_len, "%s", l->path);
-	else if (source[0] == '/')
-		n = snprintf(out, out_len, "%s", source);
-	else
-		n = snprintf(out, out_len, "%s/%s", l->include_dir, source);
-	if (n < 0 || (size_t)n >= out_len)
-		snprintf(out, out_len, "%s", source ? source : l->path);
-}
-
 static void file_of(const struct loader *l, const config_setting_t *s, char *out, size_t out_len)
 {
-	source_path(l, s ? config_setting_source_file(s) : NULL, out, out_len);
+	cfgtext_source_path(l->path, l->include_dir, s ? config_setting_source_file(s) : NULL, out, out_len);
 }
 
 static void vcomplain(struct loader *l, const char *file, unsigned line, const char *fmt, va_list ap)
@@ -613,100 +598,6 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 	}
 }
 
-/* ---- integer values ---- */
-
-static bool is_name_char(char ch)
-{
-	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '*';
-}
-
-/* Finds "name = <number>" in a source line and copies the number. */
-static bool literal_after_name(const char *line, const char *name, char *out, size_t out_len)
-{
-	size_t name_len = strlen(name);
-
-	for (const char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
-		const char *q = p + name_len;
-
-		if ((p > line && is_name_char(p[-1])) || is_name_char(*q))
-			continue;
-		q += strspn(q, " \t");
-		if (*q != '=' && *q != ':')
-			continue;
-		q++;
-		q += strspn(q, " \t");
-		size_t len = strspn(q, "+-0123456789abcdefABCDEFxX");
-		if (len == 0 || len >= out_len)
-			return false;
-		memcpy(out, q, len);
-		out[len] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* libconfig 1.5 as shipped by Debian keeps only the low 32 bits of a plain
- * integer (4294967297 reads as 1) and says nothing, so the text of the file
- * is the only place the real number survives. Returns true, with the
- * written number in `text`, only when that number is outside 32 bits and
- * wraps to exactly what libconfig produced: a token that merely looks
- * similar cannot turn a good value into an error. */
-static bool integer_wrapped(const struct loader *l, const config_setting_t *s, int parsed,
-			    char *text, size_t text_len)
-{
-	char file[PATH_MAX];
-	unsigned want = config_setting_source_line(s);
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false, wrapped = false;
-	FILE *fp;
-
-	file_of(l, s, file, sizeof file);
-	fp = fopen(file, "re");
-	if (!fp)
-		return false;
-	/* A second read of /dev/stdin or a pipe would wait or see nothing. */
-	struct stat st;
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(fp);
-		return false;
-	}
-	for (unsigned n = 1; getline(&line, &cap, fp) >= 0; n++) {
-		if (n == want) {
-			found = literal_after_name(line, config_setting_name(s), text, text_len);
-			break;
-		}
-	}
-	/* The line may also hold mysql.password. */
-	if (line)
-		explicit_bzero(line, cap);
-	free(line);
-	fclose(fp);
-	if (!found)
-		return false;
-
-	const char *digits = text + (text[0] == '-' || text[0] == '+');
-	bool hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
-	char *end;
-	long long value;
-
-	errno = 0;
-	if (hex)
-		value = (long long)strtoull(digits, &end, 16);
-	else
-		value = strtoll(text, &end, 10);
-	if (*end != '\0')
-		return false;
-	if (errno == ERANGE)
-		wrapped = true;
-	else if (hex && text[0] == '-')
-		wrapped = false; /* libconfig does not write negative hex */
-	else
-		wrapped = (value < INT32_MIN || value > INT32_MAX) &&
-			  (uint32_t)(unsigned long long)value == (uint32_t)parsed;
-	return wrapped;
-}
-
 /* ---- applying one setting ---- */
 
 static bool type_matches(enum cfg_type want, int got)
@@ -808,7 +699,11 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 	} else {
 		int parsed = config_setting_get_int(s);
 
-		if (integer_wrapped(l, s, parsed, text, sizeof text)) {
+		char file[PATH_MAX];
+
+		file_of(l, s, file, sizeof file);
+		if (cfgtext_integer_wrapped(file, config_setting_source_line(s), config_setting_name(s),
+					    parsed, text, sizeof text)) {
 			complain_at(l, s, "%s: %s is out of range (%lld..%lld)", key, text, k->min, k->max);
 			return false;
 		}
@@ -1165,7 +1060,7 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 	int line = config_error_line(cf);
 	char file[PATH_MAX];
 
-	source_path(l, source, file, sizeof file);
+	cfgtext_source_path(l->path, l->include_dir, source, file, sizeof file);
 	if (!text)
 		text = "cannot be parsed";
 	if (config_error_type(cf) != CONFIG_ERR_PARSE || line <= 0)
@@ -1180,88 +1075,10 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 		complain_file(l, file, (unsigned)line, "%s", text);
 }
 
-/* The file name of an @include as libconfig 1.5 opens it: the bytes up to
- * the next quote, no escapes, and ending at the first NUL byte, as a C
- * string does (so "\0anything" names include_dir itself). */
-static bool include_name(const char *p, const char *end, char *out, size_t out_len)
+static void complain_include(void *ctx, const char *file, unsigned line, const char *name,
+			     const char *target)
 {
-	const char *quote = memchr(p, '"', (size_t)(end - p));
-	size_t n;
-
-	if (!quote)
-		return false;
-	n = strnlen(p, (size_t)(quote - p));
-	if (n >= out_len)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
-}
-
-/* libconfig 1.5's scanner calls exit(2) ("input in flex scanner failed")
- * when an @include names something it can open but not read as text: a
- * directory (`@include ""` or `@include "conf.d"`), and a device or FIFO
- * would hang or flood it. A typo in a reload must not stop the daemon, so
- * every @include, nested ones too, is checked here first and only regular
- * files (or missing ones, which libconfig reports itself) get through.
- * libconfig resolves each name as include_dir + "/" + name, whatever file
- * it appears in; so does this. */
-static void check_includes(struct loader *l, const char *path, const char *shown, int depth)
-{
-	char *text = NULL;
-	size_t len = 0;
-	unsigned n = 1;
-	FILE *fp, *mem;
-	char chunk[4096];
-	size_t got;
-
-	if (depth > 10) /* libconfig's own nesting limit reports the rest */
-		return;
-	fp = fopen(path, "re");
-	if (!fp)
-		return;
-	/* The whole file, not line by line: the scanner lets an @include's
-	 * string run on across newlines up to the next quote. */
-	mem = open_memstream(&text, &len);
-	if (!mem) {
-		fclose(fp);
-		return;
-	}
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		fwrite(chunk, 1, got, mem);
-	explicit_bzero(chunk, sizeof chunk);
-	fclose(fp);
-	if (fclose(mem) != 0) {
-		free(text);
-		return;
-	}
-	for (const char *line = text, *end = text + len; line < end; n++) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line));
-		const char *p = line + strspn(line, " \t");
-		char name[PATH_MAX], target[PATH_MAX * 2];
-		struct stat st;
-
-		line = eol ? eol + 1 : end;
-		if ((size_t)(end - p) < 9 || strncmp(p, "@include", 8) != 0)
-			continue;
-		p += 8;
-		if (*p != ' ' && *p != '\t')
-			continue;
-		p += strspn(p, " \t");
-		if (p >= end || *p++ != '"' || !include_name(p, end, name, sizeof name))
-			continue;
-		snprintf(target, sizeof target, "%s/%s", l->include_dir, name);
-		if (stat(target, &st) != 0)
-			continue;
-		if (!S_ISREG(st.st_mode)) {
-			complain_file(l, shown, n, "@include \"%s\": %s is not a regular file", name, target);
-			continue;
-		}
-		check_includes(l, target, target, depth + 1);
-	}
-	/* The file may also hold mysql.password. */
-	explicit_bzero(text, len);
-	free(text);
+	complain_file(ctx, file, line, "@include \"%s\": %s is not a regular file", name, target);
 }
 
 /* Parses into l->next and runs the checks that need the whole file. */
@@ -1270,10 +1087,7 @@ static void load_file(struct loader *l, FILE *fp)
 	config_t cf;
 
 	if (S_ISREG(l->main_stat.st_mode)) {
-		int before = l->errors;
-
-		check_includes(l, l->path, l->path, 0);
-		if (l->errors > before)
+		if (cfgtext_check_includes(l->path, l->path, l->include_dir, complain_include, l) > 0)
 			return;
 	}
 	config_init(&cf);
