@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "fuzz_common.h"
+#include "net.h"
 
 static char dir[64], path[96];
 static const char secret[] = "s3cr3t-PW";
@@ -88,7 +89,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		char host[256];
 		unsigned port;
-		if (cfg_parse_listen(c.listen, host, sizeof host, &port) != 0)
+		if (net_parse_listen(c.listen, host, sizeof host, &port, NULL, 0) != 0)
 			abort();
 		/* Peers configured: this node is one of them, names unique. */
 		bool self = c.cluster.npeers == 0;

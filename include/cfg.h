@@ -68,9 +68,6 @@ void cfg_defaults(struct cfg *c);
 int cfg_load(struct cfg *c, const char *path, bool must_exist,
 	     cfg_report_fn report, void *ctx);
 
-/* Splits "host:port", "[v6]:port" or ":port"; returns 0 or -1. */
-int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);
-
 /* The key table, one row at a time, for generated documentation. */
 struct cfg_key_info {
 	char name[96];       /* "group.key" or "key" */

@@ -3,7 +3,6 @@
  * does the parsing; everything it does not check (unknown keys, ranges,
  * 32-bit overflow, enum names) is checked here, and every problem is
  * reported rather than only the first, so one edit fixes a whole file. */
-#include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
 #include <libconfig.h>
@@ -17,6 +16,7 @@
 
 #include "cfg.h"
 #include "cfgtext.h"
+#include "net.h"
 
 enum cfg_type {
 	CFG_STRING,
@@ -273,107 +273,14 @@ void cfg_defaults(struct cfg *c)
 	}
 }
 
-/* ---- listen addresses ---- */
-
-static void set_why(char *why, size_t why_len, const char *text)
-{
-	if (why && why_len)
-		snprintf(why, why_len, "%s", text);
-}
-
-static bool hostname_chars_only(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* http.c hands the host to getaddrinfo(), so names are allowed; the checks
- * here only catch what could never resolve or bind. */
-static bool split_listen(const char *s, char *host, size_t host_len, unsigned *port,
-			 char *why, size_t why_len)
-{
-	const char *name, *port_text;
-	size_t name_len;
-	bool bracketed = s[0] == '[';
-
-	if (bracketed) {
-		const char *close = strchr(s, ']');
-
-		if (!close) {
-			set_why(why, why_len, "missing ']'");
-			return false;
-		}
-		if (close[1] != ':') {
-			set_why(why, why_len, "missing :PORT after ']'");
-			return false;
-		}
-		name = s + 1;
-		name_len = (size_t)(close - name);
-		port_text = close + 2;
-	} else {
-		const char *colon = strrchr(s, ':');
-
-		if (!colon) {
-			set_why(why, why_len, "missing :PORT");
-			return false;
-		}
-		name = s;
-		name_len = (size_t)(colon - s);
-		port_text = colon + 1;
-		if (memchr(name, ':', name_len)) {
-			set_why(why, why_len, "an IPv6 address needs brackets, [ADDR]:PORT");
-			return false;
-		}
-	}
-
-	/* Digits only: strtoul would also take a sign or leading blanks. */
-	size_t digits = strspn(port_text, "0123456789");
-	unsigned long port_number = digits && digits <= 5 ? strtoul(port_text, NULL, 10) : 0;
-	if (port_text[digits] != '\0' || port_number < 1 || port_number > 65535) {
-		set_why(why, why_len, "the port must be a number from 1 to 65535");
-		return false;
-	}
-
-	char addr[256];
-	if (name_len >= sizeof addr || name_len >= host_len) {
-		set_why(why, why_len, "the address is too long");
-		return false;
-	}
-	memcpy(addr, name, name_len);
-	addr[name_len] = '\0';
-
-	if (bracketed) {
-		struct in6_addr a6;
-
-		if (inet_pton(AF_INET6, addr, &a6) != 1) {
-			set_why(why, why_len, "not an IPv6 address inside [ ]");
-			return false;
-		}
-	} else if (strcmp(addr, "*") != 0 && !hostname_chars_only(addr, name_len)) {
-		set_why(why, why_len, "not an IPv4 address or host name");
-		return false;
-	}
-
-	memcpy(host, addr, name_len + 1);
-	*port = (unsigned)port_number;
-	return true;
-}
-
-int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
-{
-	if (!s || !host || !port)
-		return -1;
-	return split_listen(s, host, host_len, port, NULL, 0) ? 0 : -1;
-}
+/* ---- values checked beyond their type ---- */
 
 static bool listen_valid(const char *s, char *why, size_t why_len)
 {
 	char host[256], reason[96];
 	unsigned port;
 
-	if (split_listen(s, host, sizeof host, &port, reason, sizeof reason))
+	if (net_parse_listen(s, host, sizeof host, &port, reason, sizeof reason) == 0)
 		return true;
 	snprintf(why, why_len, "is not ADDR:PORT or [IPv6]:PORT: %s", reason);
 	return false;
@@ -757,7 +664,7 @@ static bool peer_url_valid(const char *s, char *why, size_t why_len)
 	}
 	memcpy(hostport, s + 7, len);
 	hostport[len] = '\0';
-	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason)) {
+	if (net_parse_listen(hostport, host, sizeof host, &port, reason, sizeof reason) != 0) {
 		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
 		return false;
 	}

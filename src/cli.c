@@ -227,7 +227,7 @@ static int apply_overrides(struct cfg *c, const struct cli *o)
 	unsigned port;
 
 	if (o->listen) {
-		if (cfg_parse_listen(o->listen, host, sizeof host, &port) != 0) {
+		if (net_parse_listen(o->listen, host, sizeof host, &port, NULL, 0) != 0) {
 			fprintf(stderr, "clustercheckd: --listen: '%s' is not ADDR:PORT\n", o->listen);
 			return -1;
 		}
@@ -284,19 +284,12 @@ int cli_load_config(struct cfg *c, const struct cli *o, cfg_report_fn report)
  * it, so a port left in TIME_WAIT is no error). Returns 0 or an errno. */
 static int try_bind(const struct sockaddr_storage *ss, bool dual)
 {
-	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						  : sizeof(struct sockaddr_in);
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, zero = 0, err = 0;
+	int fd = net_bind(ss, dual, 0);
 
 	if (fd < 0)
 		return errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (ss->ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? &zero : &one, sizeof one);
-	if (bind(fd, (const struct sockaddr *)ss, len) != 0)
-		err = errno;
 	close(fd);
-	return err;
+	return 0;
 }
 
 static int check_one_listen(const char *key, const char *addr, cfg_report_fn report, void *ctx)
@@ -306,7 +299,7 @@ static int check_one_listen(const char *key, const char *addr, cfg_report_fn rep
 	bool dual;
 	int e;
 
-	if (http_resolve_listen(addr, &ss, &dual, err, sizeof err) != 0) {
+	if (net_resolve_listen(addr, &ss, &dual, err, sizeof err) != 0) {
 		snprintf(msg, sizeof msg, "clustercheckd: %s '%s': %s", key, addr, err);
 		report(ctx, msg);
 		return 1;

@@ -885,74 +885,6 @@ static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
 	assert_string_equal(seen.text[0], want);
 }
 
-/* ---- listen addresses ---- */
-
-struct listen_case {
-	const char *text;
-	int rc;
-	const char *host;
-	unsigned port;
-};
-
-static const struct listen_case listen_cases[] = {
-	{"127.0.0.1:9200", 0, "127.0.0.1", 9200},
-	{"[::1]:9200", 0, "::1", 9200},
-	{"[::]:1", 0, "::", 1},
-	{":9200", 0, "", 9200},
-	{"*:65535", 0, "*", 65535},
-	{"0.0.0.0:9200", 0, "0.0.0.0", 9200},
-	{"db-1.example.net:9200", 0, "db-1.example.net", 9200},
-	{"0.0.0.0:0", -1, NULL, 0},
-	{"host", -1, NULL, 0},
-	{"1.2.3.4:99999", -1, NULL, 0},
-	{"1.2.3.4:65536", -1, NULL, 0},
-	{"1.2.3.4:", -1, NULL, 0},
-	{"1.2.3.4:-1", -1, NULL, 0},
-	{"1.2.3.4:+80", -1, NULL, 0},
-	{"1.2.3.4:80x", -1, NULL, 0},
-	{"1.2.3.4: 80", -1, NULL, 0},
-	{"1.2.3.4:0000080", -1, NULL, 0},
-	{"::1:9200", -1, NULL, 0},
-	{"[::1]9200", -1, NULL, 0},
-	{"[::1", -1, NULL, 0},
-	{"[]:9200", -1, NULL, 0},
-	{"[1.2.3.4]:9200", -1, NULL, 0},
-	{"[zz::1]:9200", -1, NULL, 0},
-	{"a b:9200", -1, NULL, 0},
-	{"", -1, NULL, 0},
-};
-
-static void test_parse_listen(void **state)
-{
-	(void)state;
-	for (size_t i = 0; i < sizeof listen_cases / sizeof listen_cases[0]; i++) {
-		const struct listen_case *l = &listen_cases[i];
-		char host[256] = "untouched";
-		unsigned port = 4242;
-
-		print_message("  listen \"%s\"\n", l->text);
-		assert_int_equal(cfg_parse_listen(l->text, host, sizeof host, &port), l->rc);
-		if (l->rc == 0) {
-			assert_string_equal(host, l->host);
-			assert_int_equal(port, l->port);
-		} else {
-			assert_string_equal(host, "untouched");
-			assert_int_equal(port, 4242);
-		}
-	}
-}
-
-static void test_parse_listen_host_buffer(void **state)
-{
-	char host[10];
-	unsigned port;
-
-	(void)state;
-	assert_int_equal(cfg_parse_listen("127.0.0.1:9200", host, sizeof host, &port), 0);
-	assert_int_equal(cfg_parse_listen("127.0.0.10:9200", host, sizeof host, &port), -1);
-	assert_int_equal(cfg_parse_listen(NULL, host, sizeof host, &port), -1);
-}
-
 /* ---- cluster.* ---- */
 
 static void test_cluster_peers(void **state)
@@ -1189,8 +1121,6 @@ int main(void)
 		cmocka_unit_test(test_include_syntax_error_in_included_file),
 		cmocka_unit_test(test_absolute_include_explained),
 		cmocka_unit_test(test_include_of_a_directory_is_an_error_not_an_exit),
-		cmocka_unit_test(test_parse_listen),
-		cmocka_unit_test(test_parse_listen_host_buffer),
 		cmocka_unit_test(test_cluster_peers),
 		cmocka_unit_test(test_cluster_errors),
 		cmocka_unit_test(test_cluster_own_name_and_timings),
