@@ -68,6 +68,15 @@ void cfg_defaults(struct cfg *c);
 int cfg_load(struct cfg *c, const char *path, bool must_exist,
 	     cfg_report_fn report, void *ctx);
 
+/* After a reload has loaded `next`: every key whose row says a reload does
+ * not apply it and whose value changed gets the running value back, and is
+ * named through `report` (may be NULL). Returns how many were kept. */
+int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx);
+
+/* The name of an enum or listed value in the file's spelling ("policy.donor",
+ * DONOR_NEVER -> "never"), "?" when the key has no such value. */
+const char *cfg_value_name(const char *key, long long value);
+
 /* The key table, one row at a time, for generated documentation. */
 struct cfg_key_info {
 	char name[96];       /* "group.key" or "key" */
@@ -75,6 +84,7 @@ struct cfg_key_info {
 	char def[320];       /* as written in the file: "\"...\"", 10, true */
 	char range[256];     /* "1 to 300", "\"a\", \"b\" or \"c\"", "" when any */
 	const char *help;    /* one line */
+	bool reload;         /* SIGHUP applies it; else a restart does */
 };
 size_t cfg_key_count(void);
 int cfg_key_describe(size_t i, struct cfg_key_info *out); /* 0, or -1 past the end */

@@ -44,6 +44,9 @@ struct cfg_key {
 	bool (*valid)(const char *s, char *why, size_t why_len);
 	size_t offset;
 	size_t size;                       /* strings: buffer size, NUL included */
+	/* SIGHUP applies it; without it a changed value is kept until a
+	 * restart (the safe default for a row that forgets to say). */
+	bool reload;
 	const char *help;
 };
 
@@ -71,8 +74,8 @@ static const struct cfg_choice bodies_choices[] = {
 	{NULL, 0},
 };
 
-/* Same spelling as donor_policy_name() in verdict.c; test_cfg checks that
- * the two agree. */
+/* The only spelling of the donor policies: /status shows them through
+ * cfg_value_name(). */
 static const struct cfg_choice donor_choices[] = {
 	{"never", DONOR_NEVER},
 	{"always", DONOR_ALWAYS},
@@ -115,49 +118,49 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
 
 	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
-	 .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
+	 .reload = true, .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
 	{"mysql", "host", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.host), .help = "TCP host; empty = use the socket"},
+	 .reload = true, .offset = AT_STRING(mysql.host), .help = "TCP host; empty = use the socket"},
 	{"mysql", "port", CFG_UNSIGNED, 1, 65535, 3306,
-	 .offset = AT_UNSIGNED(mysql.port), .help = "TCP port when host is set"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.port), .help = "TCP port when host is set"},
 	{"mysql", "user", CFG_STRING, .def_str = "clustercheck",
-	 .offset = AT_STRING(mysql.user), .help = "account; empty = from the defaults file"},
+	 .reload = true, .offset = AT_STRING(mysql.user), .help = "account; empty = from the defaults file"},
 	{"mysql", "password", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.password), .help = "password; empty = from the defaults file"},
+	 .reload = true, .offset = AT_STRING(mysql.password), .help = "password; empty = from the defaults file"},
 	{"mysql", "defaults_file", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.defaults_file), .help = "my.cnf-style file read by the client library"},
+	 .reload = true, .offset = AT_STRING(mysql.defaults_file), .help = "my.cnf-style file read by the client library"},
 	{"mysql", "defaults_group", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.defaults_group), .help = "extra [group] read from option files"},
+	 .reload = true, .offset = AT_STRING(mysql.defaults_group), .help = "extra [group] read from option files"},
 	{"mysql", "connect_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.connect_timeout_s), .help = "seconds for connect and handshake"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.connect_timeout_s), .help = "seconds for connect and handshake"},
 	{"mysql", "read_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.read_timeout_s), .help = "seconds per network read"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.read_timeout_s), .help = "seconds per network read"},
 	{"mysql", "write_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
 
 	{"mysql", "datadir", CFG_STRING, .def_str = "/var/lib/mysql",
-	 .offset = AT_STRING(mysql.datadir), .help = "datadir, read for grastate.dat and the SST marker; \"\" = none"},
+	 .reload = true, .offset = AT_STRING(mysql.datadir), .help = "datadir, read for grastate.dat and the SST marker; \"\" = none"},
 
 	{"poll", "interval_ms", CFG_UNSIGNED, 50, 60000, 500,
-	 .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
+	 .reload = true, .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
 	{"poll", "stale_after_ms", CFG_UNSIGNED, 100, 600000, 3000,
-	 .offset = AT_UNSIGNED(policy.stale_after_ms), .help = "older snapshots answer 503"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.stale_after_ms), .help = "older snapshots answer 503"},
 
 	{"policy", "donor", CFG_ENUM, .def_str = "never", .choices = donor_choices,
-	 .offset = AT_ENUM(policy.donor), .help = "when a Donor/Desynced node is ready"},
+	 .reload = true, .offset = AT_ENUM(policy.donor), .help = "when a Donor/Desynced node is ready"},
 	{"policy", "read_only_ok", CFG_BOOL, .def_int = true,
-	 .offset = AT_BOOL(policy.read_only_ok), .help = "a read_only=ON node may be ready"},
+	 .reload = true, .offset = AT_BOOL(policy.read_only_ok), .help = "a read_only=ON node may be ready"},
 	{"policy", "min_cluster_size", CFG_UNSIGNED, 1, 1000, 1,
-	 .offset = AT_UNSIGNED(policy.min_cluster_size), .help = "smallest Primary component that is ready"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.min_cluster_size), .help = "smallest Primary component that is ready"},
 	{"policy", "max_recv_queue", CFG_UNSIGNED, 0, 10000000, 0,
-	 .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
 	{"policy", "drain_code", CFG_INT, 404, 503, 404, .choices = drain_code_choices,
-	 .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
+	 .reload = true, .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
 
 	{"live", "grace_ms", CFG_UNSIGNED, 1000, 86400000, 30000,
-	 .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
+	 .reload = true, .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
 	{"drain", "seconds", CFG_UNSIGNED, 0, 3600, 10,
-	 .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
+	 .reload = true, .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
 	{"drain", "maint_file", CFG_STRING, .def_str = "/var/tmp/clustercheck.disabled",
 	 .valid = absolute_or_empty_valid,
 	 .offset = AT_STRING(maint_file), .help = "while this file exists: maintenance"},
@@ -1052,6 +1055,94 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 	return l.errors;
 }
 
+/* ---- reloading ---- */
+
+static bool field_equal(const struct cfg_key *k, const struct cfg *a, const struct cfg *b)
+{
+	const void *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+	const struct cluster_cfg *ca = x, *cb = y;
+
+	switch (k->type) {
+	case CFG_STRING:
+		return strcmp(x, y) == 0;
+	case CFG_UNSIGNED:
+	case CFG_ENUM:
+		return *(const unsigned *)x == *(const unsigned *)y;
+	case CFG_INT:
+		return *(const int *)x == *(const int *)y;
+	case CFG_BOOL:
+		return *(const bool *)x == *(const bool *)y;
+	case CFG_PEERS:
+		return ca->npeers == cb->npeers &&
+		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
+	}
+	return false;
+}
+
+static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg *from)
+{
+	void *x = field_of(to, k);
+	const void *y = (const char *)from + k->offset;
+	struct cluster_cfg *cx = x;
+	const struct cluster_cfg *cy = y;
+
+	switch (k->type) {
+	case CFG_STRING:
+		memcpy(x, y, k->size);
+		break;
+	case CFG_UNSIGNED:
+	case CFG_ENUM:
+		memcpy(x, y, sizeof(unsigned));
+		break;
+	case CFG_INT:
+		memcpy(x, y, sizeof(int));
+		break;
+	case CFG_BOOL:
+		memcpy(x, y, sizeof(bool));
+		break;
+	case CFG_PEERS:
+		cx->npeers = cy->npeers;
+		memcpy(cx->peers, cy->peers, sizeof cx->peers);
+		break;
+	}
+}
+
+int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx)
+{
+	int kept = 0;
+
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		char key[128], msg[256];
+
+		if (k->reload || field_equal(k, next, running))
+			continue;
+		field_copy(k, next, running);
+		kept++;
+		if (report) {
+			full_name(k, key, sizeof key);
+			snprintf(msg, sizeof msg, "%s changed, but applies only after a restart: "
+				 "keeping the running value", key);
+			report(ctx, msg);
+		}
+	}
+	return kept;
+}
+
+const char *cfg_value_name(const char *key, long long value)
+{
+	const char *dot = strchr(key, '.');
+	char group[64];
+	const struct cfg_key *k;
+	const struct cfg_choice *ch;
+
+	if (dot && (size_t)(dot - key) < sizeof group)
+		snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+	k = dot ? key_by_name(group, dot + 1) : key_by_name(NULL, key);
+	ch = k && k->choices ? choice_by_value(k->choices, value) : NULL;
+	return ch ? ch->name : "?";
+}
+
 /* ---- the table, described (clustercheckd.conf(5) is generated from it) ---- */
 
 size_t cfg_key_count(void)
@@ -1070,6 +1161,7 @@ int cfg_key_describe(size_t i, struct cfg_key_info *out)
 	memset(out, 0, sizeof *out);
 	full_name(k, out->name, sizeof out->name);
 	out->help = k->help ? k->help : "";
+	out->reload = k->reload;
 	switch (k->type) {
 	case CFG_STRING:
 		out->type = "string";

@@ -26,6 +26,14 @@ static void view(void *ctx, struct health_view *out)
 	health_view(ctx, out);
 }
 
+static void report_kept(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warnx("reload: %s", msg);
+}
+
+/* The table says which keys a reload applies (cfg.c); those reach the
+ * running parts here, the others keep their running values. */
 static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p)
 {
 	struct cfg next;
@@ -35,36 +43,10 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 		log_warnx("reload failed: keeping the running configuration");
 		return;
 	}
-	if (strcmp(next.listen, c->listen) != 0 || next.http_timeout_s != c->http_timeout_s ||
-	    next.http_max_connections != c->http_max_connections ||
-	    next.http_max_connections_per_ip != c->http_max_connections_per_ip ||
-	    next.bodies != c->bodies || next.log != c->log)
-		log_warnx("reload: listen, http and log settings apply only after a restart");
-	if (strcmp(next.ctl_socket, c->ctl_socket) != 0 || next.ctl_mode != c->ctl_mode ||
-	    strcmp(next.ctl_group, c->ctl_group) != 0 || strcmp(next.maint_file, c->maint_file) != 0 ||
-	    strcmp(next.agent_listen, c->agent_listen) != 0 ||
-	    next.agent_queue_step != c->agent_queue_step || next.agent_min_weight != c->agent_min_weight)
-		log_warnx("reload: ctl, drain.maint_file and agent settings apply only after a restart");
-	if (memcmp(&next.cluster, &c->cluster, sizeof next.cluster) != 0)
-		log_warnx("reload: cluster settings apply only after a restart");
-	next.cluster = c->cluster;
+	cfg_reload_merge(&next, c, report_kept, NULL);
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
-	/* Keep what cannot change at run time, take the rest. */
-	next.log = c->log;
-	memcpy(next.listen, c->listen, sizeof next.listen);
-	next.http_timeout_s = c->http_timeout_s;
-	next.http_max_connections = c->http_max_connections;
-	next.http_max_connections_per_ip = c->http_max_connections_per_ip;
-	next.bodies = c->bodies;
-	memcpy(next.ctl_socket, c->ctl_socket, sizeof next.ctl_socket);
-	next.ctl_mode = c->ctl_mode;
-	memcpy(next.ctl_group, c->ctl_group, sizeof next.ctl_group);
-	memcpy(next.maint_file, c->maint_file, sizeof next.maint_file);
-	memcpy(next.agent_listen, c->agent_listen, sizeof next.agent_listen);
-	next.agent_queue_step = c->agent_queue_step;
-	next.agent_min_weight = c->agent_min_weight;
 	*c = next;
 	explicit_bzero(&next, sizeof next);
 	log_info("configuration reloaded");
