@@ -19,6 +19,29 @@
 #include "report.h"
 #include "sdnotify.h"
 
+void oneshot_log(enum log_target target, bool debug)
+{
+	log_init(target, "clustercheckd");
+	if (debug)
+		log_set_level(7);
+}
+
+int oneshot_begin(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_warnx("cannot initialise the MariaDB client library");
+		return -1;
+	}
+	return 0;
+}
+
+void oneshot_end(struct cfg *c)
+{
+	explicit_bzero(c, sizeof *c);
+	mysql_library_end();
+}
+
 static void view_init(const struct cfg *c, const struct oneshot_intent *in, struct health_view *out)
 {
 	memset(out, 0, sizeof *out);
@@ -260,7 +283,6 @@ int oneshot_inetd_main(int argc, char **argv)
 		log_warn("--inetd: stdin is not a connected stream socket");
 		return 1;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, &o) != 0 || cli_load_config(&c, &o, report_to_log) != 0) {
 		/* Still an HTTP answer: a load balancer should see 503 with a
 		 * reason, not a connection that closes on it. */
@@ -270,16 +292,12 @@ int oneshot_inetd_main(int argc, char **argv)
 	}
 	if (c.log == LOG_TO_STDERR)
 		c.log = LOG_TO_SYSLOG;
-	log_init(c.log, "clustercheckd");
-	if (o.debug)
-		log_set_level(7);
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		log_warnx("cannot initialise the MariaDB client library");
+	oneshot_log(c.log, o.debug);
+	if (oneshot_begin() != 0) {
 		close(fd);
 		return 1;
 	}
 	status = oneshot_serve(&c, &in, fd);
-	explicit_bzero(&c, sizeof c);
-	mysql_library_end();
+	oneshot_end(&c);
 	return status == 200 ? 0 : 1;
 }
