@@ -15,6 +15,8 @@
 #include <sys/stat.h>
 
 #include "cfg.h"
+#include "cfgmsg.h"
+#include "cfgpeers.h"
 #include "cfgtext.h"
 #include "net.h"
 
@@ -100,7 +102,6 @@ static const struct cfg_choice ctl_mode_choices[] = {
 static bool listen_valid(const char *s, char *why, size_t why_len);
 static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
 static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
-static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len);
 
 static const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
@@ -178,7 +179,7 @@ static const struct cfg_key cfg_keys[] = {
 	{"agent", "min_weight", CFG_UNSIGNED, 1, 100, 10,
 	 .offset = AT_UNSIGNED(agent_min_weight), .help = "lowest weight % the queue can bring"},
 
-	{"cluster", "name", CFG_STRING, .def_str = "", .valid = peer_name_or_empty_valid,
+	{"cluster", "name", CFG_STRING, .def_str = "", .valid = cfgpeers_name_valid,
 	 .offset = AT_STRING(cluster.name), .help = "this node's name among cluster.peers"},
 	{"cluster", "peers", CFG_PEERS,
 	 .offset = AT_PEERS(cluster), .help = "every agent of the cluster, this one too: ( { name; url; priority; }, ... ); empty = off"},
@@ -357,20 +358,6 @@ static void complain_file(struct loader *l, const char *file, unsigned line, con
 	va_end(ap);
 }
 
-/* Values are echoed in messages that may reach a terminal or syslog: no
- * control characters, and not a whole novel. */
-static const char *printable(const char *s, char *buf, size_t buf_len)
-{
-	size_t i, max = buf_len - 4;
-
-	for (i = 0; s[i] && i < max; i++)
-		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
-	if (s[i])
-		memcpy(buf + i, "...", 3), i += 3;
-	buf[i] = '\0';
-	return buf;
-}
-
 static void full_name(const struct cfg_key *k, char *out, size_t out_len)
 {
 	if (k->group)
@@ -398,26 +385,9 @@ static void list_choices(const struct cfg_choice *choices, bool quoted, char *ou
 	}
 }
 
-static const char *type_phrase(int config_type)
+static void complain_setting(void *ctx, const config_setting_t *where, const char *msg)
 {
-	switch (config_type) {
-	case CONFIG_TYPE_GROUP:
-		return "a group";
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a floating-point number";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_ARRAY:
-		return "an array";
-	case CONFIG_TYPE_LIST:
-		return "a list";
-	}
-	return "a value of unknown type";
+	complain_at(ctx, where, "%s", msg);
 }
 
 /* ---- unknown names ---- */
@@ -443,34 +413,6 @@ static bool is_group_name(const char *name)
 	return false;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
-
-	if (la >= 64 || lb >= 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diagonal = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t above = row[j];
-			size_t best = diagonal + (a[i - 1] != b[j - 1]);
-
-			if (above + 1 < best)
-				best = above + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diagonal = above;
-		}
-	}
-	return row[lb];
-}
-
 /* A key put in the wrong group, or a small typo, earns a "did you mean". */
 static void suggest(const char *group, const char *name, bool want_group, char *out, size_t out_len)
 {
@@ -479,7 +421,7 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 		for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 			const char *g = cfg_keys[i].group;
 
-			if (!group && g && edit_distance(name, g) <= 2) {
+			if (!group && g && cfgmsg_distance(name, g) <= 2) {
 				snprintf(out, out_len, " (did you mean '%s'?)", g);
 				return;
 			}
@@ -500,7 +442,7 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 		const struct cfg_key *k = &cfg_keys[i];
 		char full[128];
 
-		if (key_in_group(k, group) && strlen(name) > 3 && edit_distance(name, k->name) <= 2) {
+		if (key_in_group(k, group) && strlen(name) > 3 && cfgmsg_distance(name, k->name) <= 2) {
 			full_name(k, full, sizeof full);
 			snprintf(out, out_len, " (did you mean '%s'?)", full);
 			return;
@@ -562,7 +504,7 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
 		break;
 	}
-	complain_at(l, s, "%s: expected %s, got %s%s", key, want, type_phrase(got), hint);
+	complain_at(l, s, "%s: expected %s, got %s%s", key, want, cfgmsg_type_phrase(got), hint);
 }
 
 static bool apply_string(struct loader *l, const struct cfg_key *k, const config_setting_t *s,
@@ -579,7 +521,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		if (!ch) {
 			list_choices(k->choices, true, valid, sizeof valid);
 			complain_at(l, s, "%s: \"%s\" is not a valid value; use %s", key,
-				    printable(v, shown, sizeof shown), valid);
+				    cfgmsg_printable(v, shown, sizeof shown), valid);
 			return false;
 		}
 		store_number(&l->next, k, ch->value);
@@ -591,7 +533,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		return false;
 	}
 	if (k->valid && !k->valid(v, why, sizeof why)) {
-		complain_at(l, s, "%s: \"%s\" %s", key, printable(v, shown, sizeof shown), why);
+		complain_at(l, s, "%s: \"%s\" %s", key, cfgmsg_printable(v, shown, sizeof shown), why);
 		return false;
 	}
 	memcpy(field_of(&l->next, k), v, len + 1);
@@ -635,173 +577,6 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 	return true;
 }
 
-/* ---- cluster.peers ---- */
-
-/* Names show in /writer's reasons and /cluster's lines, one word each. */
-static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len)
-{
-	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(s))
-		return true;
-	snprintf(why, why_len, "is not a name: use letters, digits, '.', '_' and '-'");
-	return false;
-}
-
-/* "http://HOST:PORT" with an optional "/": the peer's agent, whose /status
- * is what the poller reads. No TLS and no path: agents serve neither. */
-static bool peer_url_valid(const char *s, char *why, size_t why_len)
-{
-	char hostport[300], host[256] = "", reason[96] = "";
-	unsigned port;
-	size_t len;
-
-	if (strncmp(s, "http://", 7) != 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT (the peer agent's HTTP address)");
-		return false;
-	}
-	len = strlen(s + 7);
-	if (len && s[7 + len - 1] == '/')
-		len--;
-	if (len == 0 || len >= sizeof hostport) {
-		snprintf(why, why_len, "is not http://HOST:PORT");
-		return false;
-	}
-	memcpy(hostport, s + 7, len);
-	hostport[len] = '\0';
-	if (net_parse_listen(hostport, host, sizeof host, &port, reason, sizeof reason) != 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
-		return false;
-	}
-	if (!host[0] || strcmp(host, "*") == 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT: no host");
-		return false;
-	}
-	return true;
-}
-
-static bool peer_string(struct loader *l, const config_setting_t *m, const char *what,
-			char *out, size_t out_len, bool (*valid)(const char *, char *, size_t))
-{
-	const char *v;
-	char shown[80], why[160];
-
-	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-		complain_at(l, m, "cluster.peers: %s: expected a string, got %s", what,
-			    type_phrase(config_setting_type(m)));
-		return false;
-	}
-	v = config_setting_get_string(m);
-	if (!v[0] || strlen(v) >= out_len) {
-		complain_at(l, m, "cluster.peers: %s: %s", what, v[0] ? "too long" : "empty");
-		return false;
-	}
-	if (!valid(v, why, sizeof why)) {
-		complain_at(l, m, "cluster.peers: %s \"%s\" %s", what, printable(v, shown, sizeof shown), why);
-		return false;
-	}
-	snprintf(out, out_len, "%s", v);
-	return true;
-}
-
-static bool peer_priority(struct loader *l, const config_setting_t *m, unsigned *out)
-{
-	long long v;
-
-	if (config_setting_type(m) == CONFIG_TYPE_INT64)
-		v = config_setting_get_int64(m);
-	else if (config_setting_type(m) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(m);
-	else {
-		complain_at(l, m, "cluster.peers: priority: expected an integer, got %s",
-			    type_phrase(config_setting_type(m)));
-		return false;
-	}
-	if (v < 0 || v > 1000000) {
-		complain_at(l, m, "cluster.peers: priority: %lld is out of range (0..1000000)", v);
-		return false;
-	}
-	*out = (unsigned)v;
-	return true;
-}
-
-/* One entry: exactly name, url and priority, each checked. */
-static bool peer_entry(struct loader *l, const config_setting_t *e, struct cluster_peer_cfg *p)
-{
-	bool ok = true, have_name = false, have_url = false, have_priority = false;
-
-	memset(p, 0, sizeof *p);
-	if (!config_setting_is_group(e)) {
-		complain_at(l, e, "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got %s",
-			    type_phrase(config_setting_type(e)));
-		return false;
-	}
-	for (int j = 0; j < config_setting_length(e); j++) {
-		const config_setting_t *m = config_setting_get_elem(e, (unsigned)j);
-		const char *name = config_setting_name(m);
-
-		if (strcmp(name, "name") == 0)
-			ok &= have_name = peer_string(l, m, "name", p->name, sizeof p->name,
-						      peer_name_or_empty_valid);
-		else if (strcmp(name, "url") == 0)
-			ok &= have_url = peer_string(l, m, "url", p->url, sizeof p->url, peer_url_valid);
-		else if (strcmp(name, "priority") == 0)
-			ok &= have_priority = peer_priority(l, m, &p->priority);
-		else {
-			complain_at(l, m, "cluster.peers: unknown setting '%s' (a peer has name, url and priority)", name);
-			ok = false;
-		}
-	}
-	if (ok && (!have_name || !have_url || !have_priority)) {
-		complain_at(l, e, "cluster.peers: a peer needs name, url and priority (missing %s)",
-			    !have_name ? "name" : !have_url ? "url" : "priority");
-		ok = false;
-	}
-	return ok;
-}
-
-static bool apply_peers(struct loader *l, const config_setting_t *s, const char *key)
-{
-	struct cluster_cfg *cc = &l->next.cluster;
-	const config_setting_t *where[CLUSTER_PEERS_MAX];
-	int n = config_setting_length(s);
-	bool ok = true;
-
-	cc->npeers = 0;
-	if (n > CLUSTER_PEERS_MAX) {
-		complain_at(l, s, "%s: %d peers, at most %d", key, n, CLUSTER_PEERS_MAX);
-		return false;
-	}
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		struct cluster_peer_cfg p;
-		bool dup = false;
-
-		if (!peer_entry(l, e, &p)) {
-			ok = false;
-			continue;
-		}
-		for (unsigned j = 0; j < cc->npeers && !dup; j++) {
-			const char *what = strcmp(cc->peers[j].name, p.name) == 0 ? "name"
-					 : strcmp(cc->peers[j].url, p.url) == 0 ? "url" : NULL;
-
-			if (what) {
-				complain_at(l, e, "%s: duplicate peer %s \"%s\" (first at line %u)", key, what,
-					    strcmp(what, "name") == 0 ? p.name : p.url,
-					    config_setting_source_line(where[j]));
-				dup = true;
-			}
-		}
-		if (dup) {
-			ok = false;
-			continue;
-		}
-		where[cc->npeers] = e;
-		cc->peers[cc->npeers++] = p;
-	}
-	if (!ok)
-		cc->npeers = 0;
-	return ok;
-}
-
 static void apply(struct loader *l, const struct cfg_key *k, const config_setting_t *s)
 {
 	size_t index = (size_t)(k - cfg_keys);
@@ -819,7 +594,7 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 		store_number(&l->next, k, config_setting_get_bool(s));
 		ok = true;
 	} else if (k->type == CFG_PEERS) {
-		ok = apply_peers(l, s, key);
+		ok = cfgpeers_parse(s, key, &l->next.cluster, complain_setting, l);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -842,7 +617,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 				walk(l, s, name);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
-					    name, name, type_phrase(config_setting_type(s)));
+					    name, name, cfgmsg_type_phrase(config_setting_type(s)));
 		} else {
 			suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
@@ -908,45 +683,18 @@ static void check_password_file_mode(struct loader *l)
 			      "chmod 600 it or move the credentials to mysql.defaults_file", what, mode);
 }
 
-/* Peers configured: this node must be one of them (its name is how the
- * others rank it), and the timings must let every agent see a returning
- * node before it counts. */
 static void check_cluster(struct loader *l)
 {
-	bool name_rejected, peers_rejected, r1, r2;
-	const config_setting_t *name = seen_key(l, "cluster", "name", &name_rejected);
-	const config_setting_t *peers = seen_key(l, "cluster", "peers", &peers_rejected);
-	const config_setting_t *fb = seen_key(l, "cluster", "failback_delay_ms", &r1);
-	const config_setting_t *to = seen_key(l, "cluster", "timeout_ms", &r2);
-	const struct cluster_cfg *cc = &l->next.cluster;
-	const unsigned stale = l->next.policy.stale_after_ms;
-	bool found = false;
+	bool r[4];
+	const struct cfgpeers_where w = {
+		.name = seen_key(l, "cluster", "name", &r[0]),
+		.peers = seen_key(l, "cluster", "peers", &r[1]),
+		.failback_delay = seen_key(l, "cluster", "failback_delay_ms", &r[2]),
+		.timeout = seen_key(l, "cluster", "timeout_ms", &r[3]),
+	};
 
-	if (name_rejected || peers_rejected || r1 || r2 || cc->npeers == 0)
-		return;
-	for (unsigned i = 0; i < cc->npeers; i++)
-		found |= strcmp(cc->peers[i].name, cc->name) == 0;
-	if (!found) {
-		char names[CLUSTER_PEERS_MAX * (CLUSTER_NAME_MAX + 2)] = "";
-		size_t used = 0;
-
-		for (unsigned i = 0; i < cc->npeers; i++)
-			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-						 cc->peers[i].name);
-		if (cc->name[0])
-			complain_at(l, name, "cluster.name \"%s\" is not one of cluster.peers (%s)", cc->name, names);
-		else
-			complain_at(l, peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
-	}
-	/* writer.c: a lower-ranked writer yields stale_after + timeout before
-	 * the returning node counts, and must have seen it eligible by then. */
-	if ((unsigned long long)cc->failback_delay_ms < 2ULL * stale + cc->timeout_ms)
-		complain_at(l, fb ? fb : peers,
-			    "cluster.failback_delay_ms (%u) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (%llu): every agent must see a returning node before it ranks",
-			    cc->failback_delay_ms, 2ULL * stale + cc->timeout_ms);
-	if (cc->timeout_ms >= stale)
-		complain_at(l, to ? to : peers,
-			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
+	if (!r[0] && !r[1] && !r[2] && !r[3])
+		cfgpeers_check(&l->next.cluster, l->next.policy.stale_after_ms, &w, complain_setting, l);
 }
 
 /* ---- loading ---- */
@@ -1057,53 +805,38 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 
 /* ---- reloading ---- */
 
+/* Strings compare as strings, the peer list as its entries, the rest as
+ * the bytes of their C type. */
+static size_t scalar_size(const struct cfg_key *k)
+{
+	return k->type == CFG_INT ? sizeof(int) : k->type == CFG_BOOL ? sizeof(bool) : sizeof(unsigned);
+}
+
 static bool field_equal(const struct cfg_key *k, const struct cfg *a, const struct cfg *b)
 {
-	const void *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
-	const struct cluster_cfg *ca = x, *cb = y;
+	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+	const struct cluster_cfg *ca = (const void *)x, *cb = (const void *)y;
 
-	switch (k->type) {
-	case CFG_STRING:
+	if (k->type == CFG_STRING)
 		return strcmp(x, y) == 0;
-	case CFG_UNSIGNED:
-	case CFG_ENUM:
-		return *(const unsigned *)x == *(const unsigned *)y;
-	case CFG_INT:
-		return *(const int *)x == *(const int *)y;
-	case CFG_BOOL:
-		return *(const bool *)x == *(const bool *)y;
-	case CFG_PEERS:
+	if (k->type == CFG_PEERS)
 		return ca->npeers == cb->npeers &&
 		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
-	}
-	return false;
+	return memcmp(x, y, scalar_size(k)) == 0;
 }
 
 static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg *from)
 {
-	void *x = field_of(to, k);
-	const void *y = (const char *)from + k->offset;
-	struct cluster_cfg *cx = x;
-	const struct cluster_cfg *cy = y;
+	char *x = field_of(to, k);
+	const char *y = (const char *)from + k->offset;
+	struct cluster_cfg *cx = (void *)x;
+	const struct cluster_cfg *cy = (const void *)y;
 
-	switch (k->type) {
-	case CFG_STRING:
-		memcpy(x, y, k->size);
-		break;
-	case CFG_UNSIGNED:
-	case CFG_ENUM:
-		memcpy(x, y, sizeof(unsigned));
-		break;
-	case CFG_INT:
-		memcpy(x, y, sizeof(int));
-		break;
-	case CFG_BOOL:
-		memcpy(x, y, sizeof(bool));
-		break;
-	case CFG_PEERS:
+	if (k->type == CFG_PEERS) {
 		cx->npeers = cy->npeers;
 		memcpy(cx->peers, cy->peers, sizeof cx->peers);
-		break;
+	} else {
+		memcpy(x, y, k->type == CFG_STRING ? k->size : scalar_size(k));
 	}
 }
 
