@@ -37,6 +37,7 @@ struct cfg {
 	char path[PATH_MAX];         /* file read, "" when none */
 	char listen[300];            /* "ADDR:PORT", "[v6]:PORT" */
 	enum log_target log;
+	bool debug;                  /* debug-level lines too (--debug) */
 	unsigned http_timeout_s;
 	unsigned http_max_connections;
 	unsigned http_max_connections_per_ip;

@@ -108,6 +108,8 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_STRING(listen), .help = "HTTP address, ADDR:PORT or [IPv6]:PORT"},
 	{NULL, "log", CFG_ENUM, .def_str = "stderr", .choices = log_choices,
 	 .offset = AT_ENUM(log), .help = "where log lines go"},
+	{NULL, "debug", CFG_BOOL, .def_int = false,
+	 .reload = true, .offset = AT_BOOL(debug), .help = "log debug-level lines too, as --debug does"},
 
 	{"http", "timeout", CFG_UNSIGNED, 1, 300, 5,
 	 .offset = AT_UNSIGNED(http_timeout_s), .help = "seconds a client may take to send its whole request head (a total, not an idle time)"},

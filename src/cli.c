@@ -247,6 +247,8 @@ static int apply_overrides(struct cfg *c, const struct cli *o)
 		return -1;
 	if (o->syslog)
 		c->log = LOG_TO_SYSLOG;
+	if (o->debug)
+		c->debug = true;
 	return 0;
 }
 

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "admin.h"
@@ -44,6 +45,7 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 		return;
 	}
 	cfg_reload_merge(&next, c, report_kept, NULL);
+	log_set_level(next.debug ? LOG_DEBUG : LOG_INFO);
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);

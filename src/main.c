@@ -39,7 +39,7 @@ int main(int argc, char **argv)
 		printf("configuration OK\n");
 		return 0;
 	}
-	oneshot_log(c.log, o.debug);
+	oneshot_log(c.log, c.debug);
 	if (oneshot_begin() != 0)
 		return o.mode == MODE_CHECK ? ONESHOT_EXIT_UNKNOWN : 1;
 	if (o.mode == MODE_CHECK)

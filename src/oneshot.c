@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -22,8 +23,7 @@
 void oneshot_log(enum log_target target, bool debug)
 {
 	log_init(target, "clustercheckd");
-	if (debug)
-		log_set_level(7);
+	log_set_level(debug ? LOG_DEBUG : LOG_INFO);
 }
 
 int oneshot_begin(void)
@@ -288,11 +288,12 @@ int oneshot_inetd_main(int argc, char **argv)
 		 * reason, not a connection that closes on it. */
 		log_warnx("--inetd: arguments or configuration not usable; answering 503");
 		cfg_defaults(&c);
+		c.debug = o.debug;
 		in.no_probe_why = "not asked: the clustercheckd configuration is not usable (see its log)";
 	}
 	if (c.log == LOG_TO_STDERR)
 		c.log = LOG_TO_SYSLOG;
-	oneshot_log(c.log, o.debug);
+	oneshot_log(c.log, c.debug);
 	if (oneshot_begin() != 0) {
 		close(fd);
 		return 1;

@@ -202,6 +202,7 @@ static void test_defaults(void **state)
 	assert_int_equal(c.policy.drain_code, 404);
 	assert_int_equal(c.live.grace_ms, 30000);
 
+	assert_false(c.debug);
 	assert_int_equal(c.drain_seconds, 10);
 	assert_string_equal(c.maint_file, "/var/tmp/clustercheck.disabled");
 	assert_string_equal(c.ctl_socket, "/run/clustercheckd/ctl.sock");
@@ -894,7 +895,7 @@ static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
 static void test_reload_keeps_restart_keys_and_names_them(void **state)
 {
 	static const char changed[] =
-		"listen = \"127.0.0.1:9300\"; log = \"syslog\";\n"
+		"listen = \"127.0.0.1:9300\"; log = \"syslog\"; debug = true;\n"
 		"http = { timeout = 7; max_connections = 99; max_connections_per_ip = 9; bodies = \"clustercheck\"; };\n"
 		"drain = { seconds = 3; maint_file = \"/tmp/m\"; };\n"
 		"ctl = { socket = \"/tmp/c.sock\"; mode = \"0600\"; group = \"adm\"; };\n"
@@ -942,6 +943,7 @@ static void test_reload_keeps_restart_keys_and_names_them(void **state)
 	assert_string_equal(next.cluster.name, "");
 	assert_int_equal(next.cluster.timeout_ms, running.cluster.timeout_ms);
 	/* taken */
+	assert_true(next.debug);
 	assert_int_equal(next.drain_seconds, 3);
 	assert_string_equal(next.mysql.host, "db");
 	assert_int_equal(next.mysql.port, 3307);
