@@ -120,6 +120,27 @@ void cli_usage(FILE *out)
 		"2 usage error (or --check could not determine).\n");
 }
 
+/* What getopt cannot see: words left over, options that do not go together. */
+static int check_leftovers(int argc, char **argv, const struct cli *o)
+{
+	if (optind < argc) {
+		/* Subcommands and the drop-in were dispatched before: a word
+		 * left here is a typo, and saying so beats guessing. */
+		fprintf(stderr, "clustercheckd: unknown command '%s'\n", argv[optind]);
+		cli_usage(stderr);
+		return -1;
+	}
+	if (o->json && o->mode != MODE_CHECK) {
+		fprintf(stderr, "clustercheckd: --json goes with --check\n");
+		return -1;
+	}
+	if (o->socket && (o->host || o->port >= 0)) {
+		fprintf(stderr, "clustercheckd: --socket and --host/--port are exclusive\n");
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	int c;
@@ -182,22 +203,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		/* Subcommands and the drop-in were dispatched before: a word
-		 * left here is a typo, and saying so beats guessing. */
-		fprintf(stderr, "clustercheckd: unknown command '%s'\n", argv[optind]);
-		cli_usage(stderr);
-		return -1;
-	}
-	if (o->json && o->mode != MODE_CHECK) {
-		fprintf(stderr, "clustercheckd: --json goes with --check\n");
-		return -1;
-	}
-	if (o->socket && (o->host || o->port >= 0)) {
-		fprintf(stderr, "clustercheckd: --socket and --host/--port are exclusive\n");
-		return -1;
-	}
-	return 0;
+	return check_leftovers(argc, argv, o);
 }
 
 bool cli_has_flag(int argc, char **argv, const char *flag)
