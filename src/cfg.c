@@ -1,14 +1,15 @@
-/* Configuration: every key lives in one table (type, bounds, default), so
- * defaults, validation and the error messages cannot drift apart. libconfig
- * does the parsing; everything it does not check (unknown keys, ranges,
- * 32-bit overflow, enum names) is checked here, and every problem is
- * reported rather than only the first, so one edit fixes a whole file. */
-#include <ctype.h>
+/* Configuration: every key lives in one table (type, bounds, default,
+ * whether SIGHUP applies it), so defaults, validation, reload, the manual
+ * page and the error messages cannot drift apart. libconfig does the
+ * parsing; everything it does not check (unknown keys, ranges, 32-bit
+ * overflow, enum names) is checked here, and every problem is reported
+ * rather than only the first, so one edit fixes a whole file. What
+ * libconfig 1.5 gets wrong is read again from the text by cfgtext.c; the
+ * cluster.peers list is parsed by cfgpeers.c. */
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
