@@ -9,6 +9,7 @@
 
 #include "cfg.h"
 #include "fuzz_common.h"
+#include "net.h"
 
 static char dir[64], path[96];
 static const char secret[] = "s3cr3t-PW";
@@ -83,12 +84,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (c.http_timeout_s < 1 || c.http_timeout_s > 300 || c.poll_interval_ms < 50 ||
 		    c.policy.stale_after_ms <= c.poll_interval_ms ||
 		    (c.policy.drain_code != 404 && c.policy.drain_code != 503) ||
-		    c.mysql.port < 1 || c.mysql.port > 65535 || (unsigned)c.policy.donor > DONOR_LAST_NODE ||
+		    c.mysql.port < 1 || c.mysql.port > 65535 || strcmp(cfg_value_name("policy.donor", c.policy.donor), "?") == 0 ||
 		    !memchr(c.listen, '\0', sizeof c.listen) || !memchr(c.mysql.password, '\0', sizeof c.mysql.password))
 			abort();
 		char host[256];
 		unsigned port;
-		if (cfg_parse_listen(c.listen, host, sizeof host, &port) != 0)
+		if (net_parse_listen(c.listen, host, sizeof host, &port, NULL, 0) != 0)
 			abort();
 		/* Peers configured: this node is one of them, names unique. */
 		bool self = c.cluster.npeers == 0;

@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "health.h"
 #include "log.h"
 #include "verdict.h"
@@ -41,10 +42,19 @@ static inline uint8_t fuzz_byte(struct fuzz_bytes *b)
 	return v;
 }
 
+/* The policy as the configuration's defaults make it. */
+static inline void fuzz_default_policy(struct verdict_policy *p)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	*p = c.policy;
+}
+
 /* A policy anywhere in its valid space, so every rule and branch is reachable. */
 static inline void fuzz_policy(struct fuzz_bytes *b, struct verdict_policy *p)
 {
-	verdict_policy_defaults(p);
+	fuzz_default_policy(p);
 	p->donor = (enum donor_policy)(fuzz_byte(b) % 4);
 	p->read_only_ok = fuzz_byte(b) & 1;
 	p->min_cluster_size = 1 + fuzz_byte(b) % 5;
@@ -67,7 +77,7 @@ static inline void fuzz_synced_view(struct health_view *v, const struct timespec
 	v->snap.taken = *now;
 	for (size_t i = 0; i < sizeof rows / sizeof *rows; i++)
 		snapshot_set(&v->snap, rows[i][0], strlen(rows[i][0]), rows[i][1], strlen(rows[i][1]));
-	verdict_policy_defaults(&v->policy);
+	fuzz_default_policy(&v->policy);
 	v->admin = ADMIN_READY;
 }
 

@@ -37,6 +37,7 @@ struct cfg {
 	char path[PATH_MAX];         /* file read, "" when none */
 	char listen[300];            /* "ADDR:PORT", "[v6]:PORT" */
 	enum log_target log;
+	bool debug;                  /* debug-level lines too (--debug) */
 	unsigned http_timeout_s;
 	unsigned http_max_connections;
 	unsigned http_max_connections_per_ip;
@@ -68,8 +69,14 @@ void cfg_defaults(struct cfg *c);
 int cfg_load(struct cfg *c, const char *path, bool must_exist,
 	     cfg_report_fn report, void *ctx);
 
-/* Splits "host:port", "[v6]:port" or ":port"; returns 0 or -1. */
-int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port);
+/* After a reload has loaded `next`: every key whose row says a reload does
+ * not apply it and whose value changed gets the running value back, and is
+ * named through `report` (may be NULL). Returns how many were kept. */
+int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx);
+
+/* The name of an enum or listed value in the file's spelling ("policy.donor",
+ * DONOR_NEVER -> "never"), "?" when the key has no such value. */
+const char *cfg_value_name(const char *key, long long value);
 
 /* The key table, one row at a time, for generated documentation. */
 struct cfg_key_info {
@@ -78,6 +85,7 @@ struct cfg_key_info {
 	char def[320];       /* as written in the file: "\"...\"", 10, true */
 	char range[256];     /* "1 to 300", "\"a\", \"b\" or \"c\"", "" when any */
 	const char *help;    /* one line */
+	bool reload;         /* SIGHUP applies it; else a restart does */
 };
 size_t cfg_key_count(void);
 int cfg_key_describe(size_t i, struct cfg_key_info *out); /* 0, or -1 past the end */

@@ -34,6 +34,7 @@ struct health_view {
 
 struct health;
 
+/* /live's policy starts zeroed: health_set_live_policy() before serving. */
 struct health *health_new(const struct verdict_policy *policy);
 void health_free(struct health *h);
 

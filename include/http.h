@@ -49,13 +49,6 @@ struct http_opts {
 };
 
 struct http_server;
-struct sockaddr_storage;
-
-/* Where `listen` ("ADDR:PORT") binds: the wildcard is IPv6's, dual stack
- * (*dual; IPv4's when the host has no IPv6), a name its first address.
- * Returns 0, or -1 with the reason in err. */
-int http_resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *dual,
-			char *err, size_t errlen);
 
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen);
 unsigned http_port(const struct http_server *s);

@@ -26,6 +26,7 @@
 #include "snapshot.h"
 #include "verdict.h"
 
+/* Default and bounds: cfg.c's table, live.grace_ms. */
 struct liveness_policy {
 	unsigned grace_ms;  /* how long mysqld may be unreachable */
 };
@@ -66,8 +67,6 @@ struct liveness {
 	enum liveness_sign sign;
 	char reason[VERDICT_REASON_MAX];
 };
-
-void liveness_policy_defaults(struct liveness_policy *p);
 
 /* Update `m` with a snapshot just published (the health module's job). */
 void liveness_remember(struct liveness_memory *m, const struct snapshot *s);

@@ -16,6 +16,16 @@
  * longer has already failed at the load balancer. */
 #define ONESHOT_MAX_TIMEOUT_S 3u
 
+/* Around the work of every mode (the daemon, --check, --inetd, the
+ * drop-in). oneshot_log: the log's target and level (the drop-in opens its
+ * own ERR_FILE instead). oneshot_begin: SIGPIPE ignored (a client gone must
+ * not kill us), the MariaDB client library initialised; -1, logged, when it
+ * cannot be. oneshot_end: the configuration (it may hold the password)
+ * wiped, the library released. */
+void oneshot_log(enum log_target target, bool debug);
+int oneshot_begin(void);
+void oneshot_end(struct cfg *c);
+
 /* What an answer is computed from, besides the configuration. */
 struct oneshot_intent {
 	enum admin_state admin;     /* ADMIN_MAINT: answer without probing */

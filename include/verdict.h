@@ -24,6 +24,7 @@ enum admin_state {
 	ADMIN_MAINT, /* out of the pool: 503 */
 };
 
+/* Defaults, bounds and names: cfg.c's table, the policy.* keys. */
 struct verdict_policy {
 	enum donor_policy donor;
 	bool read_only_ok;
@@ -65,8 +66,6 @@ struct verdict {
 	char reason[VERDICT_REASON_MAX];
 };
 
-void verdict_policy_defaults(struct verdict_policy *p);
-
 /* Every check in order, for ?verbose and /status. Returns CHECK_COUNT. */
 size_t verdict_checks(const struct snapshot *s, enum admin_state admin,
 		      const struct verdict_policy *p, const struct timespec *now,
@@ -84,9 +83,6 @@ bool verdict_equal(const struct verdict *a, const struct verdict *b);
 bool verdict_check_drains(enum verdict_check_id id);
 
 const char *verdict_check_name(enum verdict_check_id id);
-const char *donor_policy_name(enum donor_policy d);
-/* Returns 0 and sets *out, or -1 for an unknown name. */
-int donor_policy_parse(const char *name, enum donor_policy *out);
 const char *admin_state_name(enum admin_state a);
 
 #endif

@@ -163,42 +163,14 @@ static void serve_connection(void *ctx, int fd)
 	close(fd);
 }
 
+/* The same rule for addresses as the HTTP listener's (net.h). */
 static int open_listener(const char *addr, char *err, size_t errlen)
 {
-	char host[256], portstr[8];
-	unsigned port;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_NUMERICSERV | AI_PASSIVE}, *ai, *p;
-	int fd = -1, rc, one = 1;
+	char why[400];
+	int fd = net_listen(addr, 0, why, sizeof why);
 
-	if (cfg_parse_listen(addr, host, sizeof host, &port) != 0) {
-		snprintf(err, errlen, "agent-check: invalid listen address '%s'", addr);
-		return -1;
-	}
-	snprintf(portstr, sizeof portstr, "%u", port);
-	bool any = host[0] == '\0' || strcmp(host, "*") == 0;
-	rc = getaddrinfo(any ? NULL : host, portstr, &hints, &ai);
-	if (rc != 0) {
-		snprintf(err, errlen, "agent-check: cannot resolve '%s': %s", host, gai_strerror(rc));
-		return -1;
-	}
-	for (p = ai; p; p = p->ai_next) {
-		fd = socket(p->ai_family, p->ai_socktype | SOCK_CLOEXEC, p->ai_protocol);
-		if (fd < 0)
-			continue;
-		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-		/* A short queue overflows under a flood, and HAProxy's
-		 * dropped SYN is retried only after 1 s, then 3 s. */
-		if (bind(fd, p->ai_addr, p->ai_addrlen) == 0 && listen(fd, SOMAXCONN) == 0)
-			break;
-		rc = errno;
-		close(fd);
-		fd = -1;
-		errno = rc;
-	}
 	if (fd < 0)
-		snprintf(err, errlen, "agent-check: cannot listen on %s: %s", addr, strerror(errno));
-	freeaddrinfo(ai);
+		snprintf(err, errlen, "agent-check: %s", why);
 	return fd;
 }
 

@@ -1,21 +1,25 @@
-/* Configuration: every key lives in one table (type, bounds, default), so
- * defaults, validation and the error messages cannot drift apart. libconfig
- * does the parsing; everything it does not check (unknown keys, ranges,
- * 32-bit overflow, enum names) is checked here, and every problem is
- * reported rather than only the first, so one edit fixes a whole file. */
-#include <arpa/inet.h>
-#include <ctype.h>
+/* Configuration: every key lives in one table (type, bounds, default,
+ * whether SIGHUP applies it), so defaults, validation, reload, the manual
+ * page and the error messages cannot drift apart. libconfig does the
+ * parsing; everything it does not check (unknown keys, ranges, 32-bit
+ * overflow, enum names) is checked here, and every problem is reported
+ * rather than only the first, so one edit fixes a whole file. What
+ * libconfig 1.5 gets wrong is read again from the text by cfgtext.c; the
+ * cluster.peers list is parsed by cfgpeers.c. */
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
 #include <stddef.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "cfg.h"
+#include "cfgmsg.h"
+#include "cfgpeers.h"
+#include "cfgtext.h"
+#include "net.h"
 
 enum cfg_type {
 	CFG_STRING,
@@ -43,6 +47,9 @@ struct cfg_key {
 	bool (*valid)(const char *s, char *why, size_t why_len);
 	size_t offset;
 	size_t size;                       /* strings: buffer size, NUL included */
+	/* SIGHUP applies it; without it a changed value is kept until a
+	 * restart (the safe default for a row that forgets to say). */
+	bool reload;
 	const char *help;
 };
 
@@ -70,8 +77,8 @@ static const struct cfg_choice bodies_choices[] = {
 	{NULL, 0},
 };
 
-/* Same spelling as donor_policy_name() in verdict.c; test_cfg checks that
- * the two agree. */
+/* The only spelling of the donor policies: /status shows them through
+ * cfg_value_name(). */
 static const struct cfg_choice donor_choices[] = {
 	{"never", DONOR_NEVER},
 	{"always", DONOR_ALWAYS},
@@ -96,13 +103,14 @@ static const struct cfg_choice ctl_mode_choices[] = {
 static bool listen_valid(const char *s, char *why, size_t why_len);
 static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
 static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
-static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len);
 
 static const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
 	 .offset = AT_STRING(listen), .help = "HTTP address, ADDR:PORT or [IPv6]:PORT"},
 	{NULL, "log", CFG_ENUM, .def_str = "stderr", .choices = log_choices,
 	 .offset = AT_ENUM(log), .help = "where log lines go"},
+	{NULL, "debug", CFG_BOOL, .def_int = false,
+	 .reload = true, .offset = AT_BOOL(debug), .help = "log debug-level lines too, as --debug does"},
 
 	{"http", "timeout", CFG_UNSIGNED, 1, 300, 5,
 	 .offset = AT_UNSIGNED(http_timeout_s), .help = "seconds a client may take to send its whole request head (a total, not an idle time)"},
@@ -114,49 +122,49 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
 
 	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
-	 .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
+	 .reload = true, .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
 	{"mysql", "host", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.host), .help = "TCP host; empty = use the socket"},
+	 .reload = true, .offset = AT_STRING(mysql.host), .help = "TCP host; empty = use the socket"},
 	{"mysql", "port", CFG_UNSIGNED, 1, 65535, 3306,
-	 .offset = AT_UNSIGNED(mysql.port), .help = "TCP port when host is set"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.port), .help = "TCP port when host is set"},
 	{"mysql", "user", CFG_STRING, .def_str = "clustercheck",
-	 .offset = AT_STRING(mysql.user), .help = "account; empty = from the defaults file"},
+	 .reload = true, .offset = AT_STRING(mysql.user), .help = "account; empty = from the defaults file"},
 	{"mysql", "password", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.password), .help = "password; empty = from the defaults file"},
+	 .reload = true, .offset = AT_STRING(mysql.password), .help = "password; empty = from the defaults file"},
 	{"mysql", "defaults_file", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.defaults_file), .help = "my.cnf-style file read by the client library"},
+	 .reload = true, .offset = AT_STRING(mysql.defaults_file), .help = "my.cnf-style file read by the client library"},
 	{"mysql", "defaults_group", CFG_STRING, .def_str = "",
-	 .offset = AT_STRING(mysql.defaults_group), .help = "extra [group] read from option files"},
+	 .reload = true, .offset = AT_STRING(mysql.defaults_group), .help = "extra [group] read from option files"},
 	{"mysql", "connect_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.connect_timeout_s), .help = "seconds for connect and handshake"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.connect_timeout_s), .help = "seconds for connect and handshake"},
 	{"mysql", "read_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.read_timeout_s), .help = "seconds per network read"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.read_timeout_s), .help = "seconds per network read"},
 	{"mysql", "write_timeout", CFG_UNSIGNED, 1, 60, 1,
-	 .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
+	 .reload = true, .offset = AT_UNSIGNED(mysql.write_timeout_s), .help = "seconds per network write"},
 
 	{"mysql", "datadir", CFG_STRING, .def_str = "/var/lib/mysql",
-	 .offset = AT_STRING(mysql.datadir), .help = "datadir, read for grastate.dat and the SST marker; \"\" = none"},
+	 .reload = true, .offset = AT_STRING(mysql.datadir), .help = "datadir, read for grastate.dat and the SST marker; \"\" = none"},
 
 	{"poll", "interval_ms", CFG_UNSIGNED, 50, 60000, 500,
-	 .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
+	 .reload = true, .offset = AT_UNSIGNED(poll_interval_ms), .help = "time between two polls of mysqld"},
 	{"poll", "stale_after_ms", CFG_UNSIGNED, 100, 600000, 3000,
-	 .offset = AT_UNSIGNED(policy.stale_after_ms), .help = "older snapshots answer 503"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.stale_after_ms), .help = "older snapshots answer 503"},
 
 	{"policy", "donor", CFG_ENUM, .def_str = "never", .choices = donor_choices,
-	 .offset = AT_ENUM(policy.donor), .help = "when a Donor/Desynced node is ready"},
+	 .reload = true, .offset = AT_ENUM(policy.donor), .help = "when a Donor/Desynced node is ready"},
 	{"policy", "read_only_ok", CFG_BOOL, .def_int = true,
-	 .offset = AT_BOOL(policy.read_only_ok), .help = "a read_only=ON node may be ready"},
+	 .reload = true, .offset = AT_BOOL(policy.read_only_ok), .help = "a read_only=ON node may be ready"},
 	{"policy", "min_cluster_size", CFG_UNSIGNED, 1, 1000, 1,
-	 .offset = AT_UNSIGNED(policy.min_cluster_size), .help = "smallest Primary component that is ready"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.min_cluster_size), .help = "smallest Primary component that is ready"},
 	{"policy", "max_recv_queue", CFG_UNSIGNED, 0, 10000000, 0,
-	 .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
+	 .reload = true, .offset = AT_UNSIGNED(policy.max_recv_queue), .help = "longest receive queue that is ready, 0 = off"},
 	{"policy", "drain_code", CFG_INT, 404, 503, 404, .choices = drain_code_choices,
-	 .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
+	 .reload = true, .offset = AT_INT(policy.drain_code), .help = "HTTP code while draining"},
 
 	{"live", "grace_ms", CFG_UNSIGNED, 1000, 86400000, 30000,
-	 .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
+	 .reload = true, .offset = AT_UNSIGNED(live.grace_ms), .help = "how long mysqld may not answer before /live fails"},
 	{"drain", "seconds", CFG_UNSIGNED, 0, 3600, 10,
-	 .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
+	 .reload = true, .offset = AT_UNSIGNED(drain_seconds), .help = "seconds answering \"draining\" after SIGTERM"},
 	{"drain", "maint_file", CFG_STRING, .def_str = "/var/tmp/clustercheck.disabled",
 	 .valid = absolute_or_empty_valid,
 	 .offset = AT_STRING(maint_file), .help = "while this file exists: maintenance"},
@@ -174,7 +182,7 @@ static const struct cfg_key cfg_keys[] = {
 	{"agent", "min_weight", CFG_UNSIGNED, 1, 100, 10,
 	 .offset = AT_UNSIGNED(agent_min_weight), .help = "lowest weight % the queue can bring"},
 
-	{"cluster", "name", CFG_STRING, .def_str = "", .valid = peer_name_or_empty_valid,
+	{"cluster", "name", CFG_STRING, .def_str = "", .valid = cfgpeers_name_valid,
 	 .offset = AT_STRING(cluster.name), .help = "this node's name among cluster.peers"},
 	{"cluster", "peers", CFG_PEERS,
 	 .offset = AT_PEERS(cluster), .help = "every agent of the cluster, this one too: ( { name; url; priority; }, ... ); empty = off"},
@@ -272,107 +280,14 @@ void cfg_defaults(struct cfg *c)
 	}
 }
 
-/* ---- listen addresses ---- */
-
-static void set_why(char *why, size_t why_len, const char *text)
-{
-	if (why && why_len)
-		snprintf(why, why_len, "%s", text);
-}
-
-static bool hostname_chars_only(const char *s, size_t len)
-{
-	for (size_t i = 0; i < len; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '.' && s[i] != '-')
-			return false;
-	return true;
-}
-
-/* http.c hands the host to getaddrinfo(), so names are allowed; the checks
- * here only catch what could never resolve or bind. */
-static bool split_listen(const char *s, char *host, size_t host_len, unsigned *port,
-			 char *why, size_t why_len)
-{
-	const char *name, *port_text;
-	size_t name_len;
-	bool bracketed = s[0] == '[';
-
-	if (bracketed) {
-		const char *close = strchr(s, ']');
-
-		if (!close) {
-			set_why(why, why_len, "missing ']'");
-			return false;
-		}
-		if (close[1] != ':') {
-			set_why(why, why_len, "missing :PORT after ']'");
-			return false;
-		}
-		name = s + 1;
-		name_len = (size_t)(close - name);
-		port_text = close + 2;
-	} else {
-		const char *colon = strrchr(s, ':');
-
-		if (!colon) {
-			set_why(why, why_len, "missing :PORT");
-			return false;
-		}
-		name = s;
-		name_len = (size_t)(colon - s);
-		port_text = colon + 1;
-		if (memchr(name, ':', name_len)) {
-			set_why(why, why_len, "an IPv6 address needs brackets, [ADDR]:PORT");
-			return false;
-		}
-	}
-
-	/* Digits only: strtoul would also take a sign or leading blanks. */
-	size_t digits = strspn(port_text, "0123456789");
-	unsigned long port_number = digits && digits <= 5 ? strtoul(port_text, NULL, 10) : 0;
-	if (port_text[digits] != '\0' || port_number < 1 || port_number > 65535) {
-		set_why(why, why_len, "the port must be a number from 1 to 65535");
-		return false;
-	}
-
-	char addr[256];
-	if (name_len >= sizeof addr || name_len >= host_len) {
-		set_why(why, why_len, "the address is too long");
-		return false;
-	}
-	memcpy(addr, name, name_len);
-	addr[name_len] = '\0';
-
-	if (bracketed) {
-		struct in6_addr a6;
-
-		if (inet_pton(AF_INET6, addr, &a6) != 1) {
-			set_why(why, why_len, "not an IPv6 address inside [ ]");
-			return false;
-		}
-	} else if (strcmp(addr, "*") != 0 && !hostname_chars_only(addr, name_len)) {
-		set_why(why, why_len, "not an IPv4 address or host name");
-		return false;
-	}
-
-	memcpy(host, addr, name_len + 1);
-	*port = (unsigned)port_number;
-	return true;
-}
-
-int cfg_parse_listen(const char *s, char *host, size_t host_len, unsigned *port)
-{
-	if (!s || !host || !port)
-		return -1;
-	return split_listen(s, host, host_len, port, NULL, 0) ? 0 : -1;
-}
+/* ---- values checked beyond their type ---- */
 
 static bool listen_valid(const char *s, char *why, size_t why_len)
 {
 	char host[256], reason[96];
 	unsigned port;
 
-	if (split_listen(s, host, sizeof host, &port, reason, sizeof reason))
+	if (net_parse_listen(s, host, sizeof host, &port, reason, sizeof reason) == 0)
 		return true;
 	snprintf(why, why_len, "is not ADDR:PORT or [IPv6]:PORT: %s", reason);
 	return false;
@@ -395,25 +310,9 @@ static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len)
 
 /* ---- error reporting ---- */
 
-/* libconfig 1.5 records an @include'd file by the name written in the
- * directive, but opened it as include_dir/name. NULL is the main file. */
-static void source_path(const struct loader *l, const char *source, char *out, size_t out_len)
-{
-	int n;
-
-	if (!source)
-		n = snprintf(out, out_len, "%s", l->path);
-	else if (source[0] == '/')
-		n = snprintf(out, out_len, "%s", source);
-	else
-		n = snprintf(out, out_len, "%s/%s", l->include_dir, source);
-	if (n < 0 || (size_t)n >= out_len)
-		snprintf(out, out_len, "%s", source ? source : l->path);
-}
-
 static void file_of(const struct loader *l, const config_setting_t *s, char *out, size_t out_len)
 {
-	source_path(l, s ? config_setting_source_file(s) : NULL, out, out_len);
+	cfgtext_source_path(l->path, l->include_dir, s ? config_setting_source_file(s) : NULL, out, out_len);
 }
 
 static void vcomplain(struct loader *l, const char *file, unsigned line, const char *fmt, va_list ap)
@@ -462,20 +361,6 @@ static void complain_file(struct loader *l, const char *file, unsigned line, con
 	va_end(ap);
 }
 
-/* Values are echoed in messages that may reach a terminal or syslog: no
- * control characters, and not a whole novel. */
-static const char *printable(const char *s, char *buf, size_t buf_len)
-{
-	size_t i, max = buf_len - 4;
-
-	for (i = 0; s[i] && i < max; i++)
-		buf[i] = isprint((unsigned char)s[i]) ? s[i] : '?';
-	if (s[i])
-		memcpy(buf + i, "...", 3), i += 3;
-	buf[i] = '\0';
-	return buf;
-}
-
 static void full_name(const struct cfg_key *k, char *out, size_t out_len)
 {
 	if (k->group)
@@ -503,26 +388,9 @@ static void list_choices(const struct cfg_choice *choices, bool quoted, char *ou
 	}
 }
 
-static const char *type_phrase(int config_type)
+static void complain_setting(void *ctx, const config_setting_t *where, const char *msg)
 {
-	switch (config_type) {
-	case CONFIG_TYPE_GROUP:
-		return "a group";
-	case CONFIG_TYPE_INT:
-	case CONFIG_TYPE_INT64:
-		return "an integer";
-	case CONFIG_TYPE_FLOAT:
-		return "a floating-point number";
-	case CONFIG_TYPE_STRING:
-		return "a string";
-	case CONFIG_TYPE_BOOL:
-		return "a boolean";
-	case CONFIG_TYPE_ARRAY:
-		return "an array";
-	case CONFIG_TYPE_LIST:
-		return "a list";
-	}
-	return "a value of unknown type";
+	complain_at(ctx, where, "%s", msg);
 }
 
 /* ---- unknown names ---- */
@@ -548,34 +416,6 @@ static bool is_group_name(const char *name)
 	return false;
 }
 
-static size_t edit_distance(const char *a, const char *b)
-{
-	size_t la = strlen(a), lb = strlen(b);
-	size_t row[64];
-
-	if (la >= 64 || lb >= 64)
-		return SIZE_MAX;
-	for (size_t j = 0; j <= lb; j++)
-		row[j] = j;
-	for (size_t i = 1; i <= la; i++) {
-		size_t diagonal = row[0];
-
-		row[0] = i;
-		for (size_t j = 1; j <= lb; j++) {
-			size_t above = row[j];
-			size_t best = diagonal + (a[i - 1] != b[j - 1]);
-
-			if (above + 1 < best)
-				best = above + 1;
-			if (row[j - 1] + 1 < best)
-				best = row[j - 1] + 1;
-			row[j] = best;
-			diagonal = above;
-		}
-	}
-	return row[lb];
-}
-
 /* A key put in the wrong group, or a small typo, earns a "did you mean". */
 static void suggest(const char *group, const char *name, bool want_group, char *out, size_t out_len)
 {
@@ -584,7 +424,7 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 		for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
 			const char *g = cfg_keys[i].group;
 
-			if (!group && g && edit_distance(name, g) <= 2) {
+			if (!group && g && cfgmsg_distance(name, g) <= 2) {
 				snprintf(out, out_len, " (did you mean '%s'?)", g);
 				return;
 			}
@@ -605,106 +445,12 @@ static void suggest(const char *group, const char *name, bool want_group, char *
 		const struct cfg_key *k = &cfg_keys[i];
 		char full[128];
 
-		if (key_in_group(k, group) && strlen(name) > 3 && edit_distance(name, k->name) <= 2) {
+		if (key_in_group(k, group) && strlen(name) > 3 && cfgmsg_distance(name, k->name) <= 2) {
 			full_name(k, full, sizeof full);
 			snprintf(out, out_len, " (did you mean '%s'?)", full);
 			return;
 		}
 	}
-}
-
-/* ---- integer values ---- */
-
-static bool is_name_char(char ch)
-{
-	return isalnum((unsigned char)ch) || ch == '_' || ch == '-' || ch == '*';
-}
-
-/* Finds "name = <number>" in a source line and copies the number. */
-static bool literal_after_name(const char *line, const char *name, char *out, size_t out_len)
-{
-	size_t name_len = strlen(name);
-
-	for (const char *p = strstr(line, name); p; p = strstr(p + 1, name)) {
-		const char *q = p + name_len;
-
-		if ((p > line && is_name_char(p[-1])) || is_name_char(*q))
-			continue;
-		q += strspn(q, " \t");
-		if (*q != '=' && *q != ':')
-			continue;
-		q++;
-		q += strspn(q, " \t");
-		size_t len = strspn(q, "+-0123456789abcdefABCDEFxX");
-		if (len == 0 || len >= out_len)
-			return false;
-		memcpy(out, q, len);
-		out[len] = '\0';
-		return true;
-	}
-	return false;
-}
-
-/* libconfig 1.5 as shipped by Debian keeps only the low 32 bits of a plain
- * integer (4294967297 reads as 1) and says nothing, so the text of the file
- * is the only place the real number survives. Returns true, with the
- * written number in `text`, only when that number is outside 32 bits and
- * wraps to exactly what libconfig produced: a token that merely looks
- * similar cannot turn a good value into an error. */
-static bool integer_wrapped(const struct loader *l, const config_setting_t *s, int parsed,
-			    char *text, size_t text_len)
-{
-	char file[PATH_MAX];
-	unsigned want = config_setting_source_line(s);
-	char *line = NULL;
-	size_t cap = 0;
-	bool found = false, wrapped = false;
-	FILE *fp;
-
-	file_of(l, s, file, sizeof file);
-	fp = fopen(file, "re");
-	if (!fp)
-		return false;
-	/* A second read of /dev/stdin or a pipe would wait or see nothing. */
-	struct stat st;
-	if (fstat(fileno(fp), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(fp);
-		return false;
-	}
-	for (unsigned n = 1; getline(&line, &cap, fp) >= 0; n++) {
-		if (n == want) {
-			found = literal_after_name(line, config_setting_name(s), text, text_len);
-			break;
-		}
-	}
-	/* The line may also hold mysql.password. */
-	if (line)
-		explicit_bzero(line, cap);
-	free(line);
-	fclose(fp);
-	if (!found)
-		return false;
-
-	const char *digits = text + (text[0] == '-' || text[0] == '+');
-	bool hex = digits[0] == '0' && (digits[1] == 'x' || digits[1] == 'X');
-	char *end;
-	long long value;
-
-	errno = 0;
-	if (hex)
-		value = (long long)strtoull(digits, &end, 16);
-	else
-		value = strtoll(text, &end, 10);
-	if (*end != '\0')
-		return false;
-	if (errno == ERANGE)
-		wrapped = true;
-	else if (hex && text[0] == '-')
-		wrapped = false; /* libconfig does not write negative hex */
-	else
-		wrapped = (value < INT32_MIN || value > INT32_MAX) &&
-			  (uint32_t)(unsigned long long)value == (uint32_t)parsed;
-	return wrapped;
 }
 
 /* ---- applying one setting ---- */
@@ -761,7 +507,7 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
 		break;
 	}
-	complain_at(l, s, "%s: expected %s, got %s%s", key, want, type_phrase(got), hint);
+	complain_at(l, s, "%s: expected %s, got %s%s", key, want, cfgmsg_type_phrase(got), hint);
 }
 
 static bool apply_string(struct loader *l, const struct cfg_key *k, const config_setting_t *s,
@@ -778,7 +524,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		if (!ch) {
 			list_choices(k->choices, true, valid, sizeof valid);
 			complain_at(l, s, "%s: \"%s\" is not a valid value; use %s", key,
-				    printable(v, shown, sizeof shown), valid);
+				    cfgmsg_printable(v, shown, sizeof shown), valid);
 			return false;
 		}
 		store_number(&l->next, k, ch->value);
@@ -790,7 +536,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		return false;
 	}
 	if (k->valid && !k->valid(v, why, sizeof why)) {
-		complain_at(l, s, "%s: \"%s\" %s", key, printable(v, shown, sizeof shown), why);
+		complain_at(l, s, "%s: \"%s\" %s", key, cfgmsg_printable(v, shown, sizeof shown), why);
 		return false;
 	}
 	memcpy(field_of(&l->next, k), v, len + 1);
@@ -808,7 +554,11 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 	} else {
 		int parsed = config_setting_get_int(s);
 
-		if (integer_wrapped(l, s, parsed, text, sizeof text)) {
+		char file[PATH_MAX];
+
+		file_of(l, s, file, sizeof file);
+		if (cfgtext_integer_wrapped(file, config_setting_source_line(s), config_setting_name(s),
+					    parsed, text, sizeof text)) {
 			complain_at(l, s, "%s: %s is out of range (%lld..%lld)", key, text, k->min, k->max);
 			return false;
 		}
@@ -830,173 +580,6 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 	return true;
 }
 
-/* ---- cluster.peers ---- */
-
-/* Names show in /writer's reasons and /cluster's lines, one word each. */
-static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len)
-{
-	if (strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == strlen(s))
-		return true;
-	snprintf(why, why_len, "is not a name: use letters, digits, '.', '_' and '-'");
-	return false;
-}
-
-/* "http://HOST:PORT" with an optional "/": the peer's agent, whose /status
- * is what the poller reads. No TLS and no path: agents serve neither. */
-static bool peer_url_valid(const char *s, char *why, size_t why_len)
-{
-	char hostport[300], host[256] = "", reason[96] = "";
-	unsigned port;
-	size_t len;
-
-	if (strncmp(s, "http://", 7) != 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT (the peer agent's HTTP address)");
-		return false;
-	}
-	len = strlen(s + 7);
-	if (len && s[7 + len - 1] == '/')
-		len--;
-	if (len == 0 || len >= sizeof hostport) {
-		snprintf(why, why_len, "is not http://HOST:PORT");
-		return false;
-	}
-	memcpy(hostport, s + 7, len);
-	hostport[len] = '\0';
-	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason)) {
-		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
-		return false;
-	}
-	if (!host[0] || strcmp(host, "*") == 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT: no host");
-		return false;
-	}
-	return true;
-}
-
-static bool peer_string(struct loader *l, const config_setting_t *m, const char *what,
-			char *out, size_t out_len, bool (*valid)(const char *, char *, size_t))
-{
-	const char *v;
-	char shown[80], why[160];
-
-	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-		complain_at(l, m, "cluster.peers: %s: expected a string, got %s", what,
-			    type_phrase(config_setting_type(m)));
-		return false;
-	}
-	v = config_setting_get_string(m);
-	if (!v[0] || strlen(v) >= out_len) {
-		complain_at(l, m, "cluster.peers: %s: %s", what, v[0] ? "too long" : "empty");
-		return false;
-	}
-	if (!valid(v, why, sizeof why)) {
-		complain_at(l, m, "cluster.peers: %s \"%s\" %s", what, printable(v, shown, sizeof shown), why);
-		return false;
-	}
-	snprintf(out, out_len, "%s", v);
-	return true;
-}
-
-static bool peer_priority(struct loader *l, const config_setting_t *m, unsigned *out)
-{
-	long long v;
-
-	if (config_setting_type(m) == CONFIG_TYPE_INT64)
-		v = config_setting_get_int64(m);
-	else if (config_setting_type(m) == CONFIG_TYPE_INT)
-		v = config_setting_get_int(m);
-	else {
-		complain_at(l, m, "cluster.peers: priority: expected an integer, got %s",
-			    type_phrase(config_setting_type(m)));
-		return false;
-	}
-	if (v < 0 || v > 1000000) {
-		complain_at(l, m, "cluster.peers: priority: %lld is out of range (0..1000000)", v);
-		return false;
-	}
-	*out = (unsigned)v;
-	return true;
-}
-
-/* One entry: exactly name, url and priority, each checked. */
-static bool peer_entry(struct loader *l, const config_setting_t *e, struct cluster_peer_cfg *p)
-{
-	bool ok = true, have_name = false, have_url = false, have_priority = false;
-
-	memset(p, 0, sizeof *p);
-	if (!config_setting_is_group(e)) {
-		complain_at(l, e, "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got %s",
-			    type_phrase(config_setting_type(e)));
-		return false;
-	}
-	for (int j = 0; j < config_setting_length(e); j++) {
-		const config_setting_t *m = config_setting_get_elem(e, (unsigned)j);
-		const char *name = config_setting_name(m);
-
-		if (strcmp(name, "name") == 0)
-			ok &= have_name = peer_string(l, m, "name", p->name, sizeof p->name,
-						      peer_name_or_empty_valid);
-		else if (strcmp(name, "url") == 0)
-			ok &= have_url = peer_string(l, m, "url", p->url, sizeof p->url, peer_url_valid);
-		else if (strcmp(name, "priority") == 0)
-			ok &= have_priority = peer_priority(l, m, &p->priority);
-		else {
-			complain_at(l, m, "cluster.peers: unknown setting '%s' (a peer has name, url and priority)", name);
-			ok = false;
-		}
-	}
-	if (ok && (!have_name || !have_url || !have_priority)) {
-		complain_at(l, e, "cluster.peers: a peer needs name, url and priority (missing %s)",
-			    !have_name ? "name" : !have_url ? "url" : "priority");
-		ok = false;
-	}
-	return ok;
-}
-
-static bool apply_peers(struct loader *l, const config_setting_t *s, const char *key)
-{
-	struct cluster_cfg *cc = &l->next.cluster;
-	const config_setting_t *where[CLUSTER_PEERS_MAX];
-	int n = config_setting_length(s);
-	bool ok = true;
-
-	cc->npeers = 0;
-	if (n > CLUSTER_PEERS_MAX) {
-		complain_at(l, s, "%s: %d peers, at most %d", key, n, CLUSTER_PEERS_MAX);
-		return false;
-	}
-	for (int i = 0; i < n; i++) {
-		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
-		struct cluster_peer_cfg p;
-		bool dup = false;
-
-		if (!peer_entry(l, e, &p)) {
-			ok = false;
-			continue;
-		}
-		for (unsigned j = 0; j < cc->npeers && !dup; j++) {
-			const char *what = strcmp(cc->peers[j].name, p.name) == 0 ? "name"
-					 : strcmp(cc->peers[j].url, p.url) == 0 ? "url" : NULL;
-
-			if (what) {
-				complain_at(l, e, "%s: duplicate peer %s \"%s\" (first at line %u)", key, what,
-					    strcmp(what, "name") == 0 ? p.name : p.url,
-					    config_setting_source_line(where[j]));
-				dup = true;
-			}
-		}
-		if (dup) {
-			ok = false;
-			continue;
-		}
-		where[cc->npeers] = e;
-		cc->peers[cc->npeers++] = p;
-	}
-	if (!ok)
-		cc->npeers = 0;
-	return ok;
-}
-
 static void apply(struct loader *l, const struct cfg_key *k, const config_setting_t *s)
 {
 	size_t index = (size_t)(k - cfg_keys);
@@ -1014,7 +597,7 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 		store_number(&l->next, k, config_setting_get_bool(s));
 		ok = true;
 	} else if (k->type == CFG_PEERS) {
-		ok = apply_peers(l, s, key);
+		ok = cfgpeers_parse(s, key, &l->next.cluster, complain_setting, l);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -1037,7 +620,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 				walk(l, s, name);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
-					    name, name, type_phrase(config_setting_type(s)));
+					    name, name, cfgmsg_type_phrase(config_setting_type(s)));
 		} else {
 			suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
@@ -1103,45 +686,18 @@ static void check_password_file_mode(struct loader *l)
 			      "chmod 600 it or move the credentials to mysql.defaults_file", what, mode);
 }
 
-/* Peers configured: this node must be one of them (its name is how the
- * others rank it), and the timings must let every agent see a returning
- * node before it counts. */
 static void check_cluster(struct loader *l)
 {
-	bool name_rejected, peers_rejected, r1, r2;
-	const config_setting_t *name = seen_key(l, "cluster", "name", &name_rejected);
-	const config_setting_t *peers = seen_key(l, "cluster", "peers", &peers_rejected);
-	const config_setting_t *fb = seen_key(l, "cluster", "failback_delay_ms", &r1);
-	const config_setting_t *to = seen_key(l, "cluster", "timeout_ms", &r2);
-	const struct cluster_cfg *cc = &l->next.cluster;
-	const unsigned stale = l->next.policy.stale_after_ms;
-	bool found = false;
+	bool r[4];
+	const struct cfgpeers_where w = {
+		.name = seen_key(l, "cluster", "name", &r[0]),
+		.peers = seen_key(l, "cluster", "peers", &r[1]),
+		.failback_delay = seen_key(l, "cluster", "failback_delay_ms", &r[2]),
+		.timeout = seen_key(l, "cluster", "timeout_ms", &r[3]),
+	};
 
-	if (name_rejected || peers_rejected || r1 || r2 || cc->npeers == 0)
-		return;
-	for (unsigned i = 0; i < cc->npeers; i++)
-		found |= strcmp(cc->peers[i].name, cc->name) == 0;
-	if (!found) {
-		char names[CLUSTER_PEERS_MAX * (CLUSTER_NAME_MAX + 2)] = "";
-		size_t used = 0;
-
-		for (unsigned i = 0; i < cc->npeers; i++)
-			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
-						 cc->peers[i].name);
-		if (cc->name[0])
-			complain_at(l, name, "cluster.name \"%s\" is not one of cluster.peers (%s)", cc->name, names);
-		else
-			complain_at(l, peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
-	}
-	/* writer.c: a lower-ranked writer yields stale_after + timeout before
-	 * the returning node counts, and must have seen it eligible by then. */
-	if ((unsigned long long)cc->failback_delay_ms < 2ULL * stale + cc->timeout_ms)
-		complain_at(l, fb ? fb : peers,
-			    "cluster.failback_delay_ms (%u) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (%llu): every agent must see a returning node before it ranks",
-			    cc->failback_delay_ms, 2ULL * stale + cc->timeout_ms);
-	if (cc->timeout_ms >= stale)
-		complain_at(l, to ? to : peers,
-			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
+	if (!r[0] && !r[1] && !r[2] && !r[3])
+		cfgpeers_check(&l->next.cluster, l->next.policy.stale_after_ms, &w, complain_setting, l);
 }
 
 /* ---- loading ---- */
@@ -1165,7 +721,7 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 	int line = config_error_line(cf);
 	char file[PATH_MAX];
 
-	source_path(l, source, file, sizeof file);
+	cfgtext_source_path(l->path, l->include_dir, source, file, sizeof file);
 	if (!text)
 		text = "cannot be parsed";
 	if (config_error_type(cf) != CONFIG_ERR_PARSE || line <= 0)
@@ -1180,88 +736,10 @@ static void complain_parse_error(struct loader *l, const config_t *cf)
 		complain_file(l, file, (unsigned)line, "%s", text);
 }
 
-/* The file name of an @include as libconfig 1.5 opens it: the bytes up to
- * the next quote, no escapes, and ending at the first NUL byte, as a C
- * string does (so "\0anything" names include_dir itself). */
-static bool include_name(const char *p, const char *end, char *out, size_t out_len)
+static void complain_include(void *ctx, const char *file, unsigned line, const char *name,
+			     const char *target)
 {
-	const char *quote = memchr(p, '"', (size_t)(end - p));
-	size_t n;
-
-	if (!quote)
-		return false;
-	n = strnlen(p, (size_t)(quote - p));
-	if (n >= out_len)
-		return false;
-	memcpy(out, p, n);
-	out[n] = '\0';
-	return true;
-}
-
-/* libconfig 1.5's scanner calls exit(2) ("input in flex scanner failed")
- * when an @include names something it can open but not read as text: a
- * directory (`@include ""` or `@include "conf.d"`), and a device or FIFO
- * would hang or flood it. A typo in a reload must not stop the daemon, so
- * every @include, nested ones too, is checked here first and only regular
- * files (or missing ones, which libconfig reports itself) get through.
- * libconfig resolves each name as include_dir + "/" + name, whatever file
- * it appears in; so does this. */
-static void check_includes(struct loader *l, const char *path, const char *shown, int depth)
-{
-	char *text = NULL;
-	size_t len = 0;
-	unsigned n = 1;
-	FILE *fp, *mem;
-	char chunk[4096];
-	size_t got;
-
-	if (depth > 10) /* libconfig's own nesting limit reports the rest */
-		return;
-	fp = fopen(path, "re");
-	if (!fp)
-		return;
-	/* The whole file, not line by line: the scanner lets an @include's
-	 * string run on across newlines up to the next quote. */
-	mem = open_memstream(&text, &len);
-	if (!mem) {
-		fclose(fp);
-		return;
-	}
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0)
-		fwrite(chunk, 1, got, mem);
-	explicit_bzero(chunk, sizeof chunk);
-	fclose(fp);
-	if (fclose(mem) != 0) {
-		free(text);
-		return;
-	}
-	for (const char *line = text, *end = text + len; line < end; n++) {
-		const char *eol = memchr(line, '\n', (size_t)(end - line));
-		const char *p = line + strspn(line, " \t");
-		char name[PATH_MAX], target[PATH_MAX * 2];
-		struct stat st;
-
-		line = eol ? eol + 1 : end;
-		if ((size_t)(end - p) < 9 || strncmp(p, "@include", 8) != 0)
-			continue;
-		p += 8;
-		if (*p != ' ' && *p != '\t')
-			continue;
-		p += strspn(p, " \t");
-		if (p >= end || *p++ != '"' || !include_name(p, end, name, sizeof name))
-			continue;
-		snprintf(target, sizeof target, "%s/%s", l->include_dir, name);
-		if (stat(target, &st) != 0)
-			continue;
-		if (!S_ISREG(st.st_mode)) {
-			complain_file(l, shown, n, "@include \"%s\": %s is not a regular file", name, target);
-			continue;
-		}
-		check_includes(l, target, target, depth + 1);
-	}
-	/* The file may also hold mysql.password. */
-	explicit_bzero(text, len);
-	free(text);
+	complain_file(ctx, file, line, "@include \"%s\": %s is not a regular file", name, target);
 }
 
 /* Parses into l->next and runs the checks that need the whole file. */
@@ -1270,10 +748,7 @@ static void load_file(struct loader *l, FILE *fp)
 	config_t cf;
 
 	if (S_ISREG(l->main_stat.st_mode)) {
-		int before = l->errors;
-
-		check_includes(l, l->path, l->path, 0);
-		if (l->errors > before)
+		if (cfgtext_check_includes(l->path, l->path, l->include_dir, complain_include, l) > 0)
 			return;
 	}
 	config_init(&cf);
@@ -1331,6 +806,79 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 	return l.errors;
 }
 
+/* ---- reloading ---- */
+
+/* Strings compare as strings, the peer list as its entries, the rest as
+ * the bytes of their C type. */
+static size_t scalar_size(const struct cfg_key *k)
+{
+	return k->type == CFG_INT ? sizeof(int) : k->type == CFG_BOOL ? sizeof(bool) : sizeof(unsigned);
+}
+
+static bool field_equal(const struct cfg_key *k, const struct cfg *a, const struct cfg *b)
+{
+	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
+	const struct cluster_cfg *ca = (const void *)x, *cb = (const void *)y;
+
+	if (k->type == CFG_STRING)
+		return strcmp(x, y) == 0;
+	if (k->type == CFG_PEERS)
+		return ca->npeers == cb->npeers &&
+		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
+	return memcmp(x, y, scalar_size(k)) == 0;
+}
+
+static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg *from)
+{
+	char *x = field_of(to, k);
+	const char *y = (const char *)from + k->offset;
+	struct cluster_cfg *cx = (void *)x;
+	const struct cluster_cfg *cy = (const void *)y;
+
+	if (k->type == CFG_PEERS) {
+		cx->npeers = cy->npeers;
+		memcpy(cx->peers, cy->peers, sizeof cx->peers);
+	} else {
+		memcpy(x, y, k->type == CFG_STRING ? k->size : scalar_size(k));
+	}
+}
+
+int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx)
+{
+	int kept = 0;
+
+	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
+		const struct cfg_key *k = &cfg_keys[i];
+		char key[128], msg[256];
+
+		if (k->reload || field_equal(k, next, running))
+			continue;
+		field_copy(k, next, running);
+		kept++;
+		if (report) {
+			full_name(k, key, sizeof key);
+			snprintf(msg, sizeof msg, "%s changed, but applies only after a restart: "
+				 "keeping the running value", key);
+			report(ctx, msg);
+		}
+	}
+	return kept;
+}
+
+const char *cfg_value_name(const char *key, long long value)
+{
+	const char *dot = strchr(key, '.');
+	char group[64];
+	const struct cfg_key *k;
+	const struct cfg_choice *ch;
+
+	if (dot && (size_t)(dot - key) < sizeof group)
+		snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
+	k = dot ? key_by_name(group, dot + 1) : key_by_name(NULL, key);
+	ch = k && k->choices ? choice_by_value(k->choices, value) : NULL;
+	return ch ? ch->name : "?";
+}
+
 /* ---- the table, described (clustercheckd.conf(5) is generated from it) ---- */
 
 size_t cfg_key_count(void)
@@ -1349,6 +897,7 @@ int cfg_key_describe(size_t i, struct cfg_key_info *out)
 	memset(out, 0, sizeof *out);
 	full_name(k, out->name, sizeof out->name);
 	out->help = k->help ? k->help : "";
+	out->reload = k->reload;
 	switch (k->type) {
 	case CFG_STRING:
 		out->type = "string";

@@ -120,6 +120,27 @@ void cli_usage(FILE *out)
 		"2 usage error (or --check could not determine).\n");
 }
 
+/* What getopt cannot see: words left over, options that do not go together. */
+static int check_leftovers(int argc, char **argv, const struct cli *o)
+{
+	if (optind < argc) {
+		/* Subcommands and the drop-in were dispatched before: a word
+		 * left here is a typo, and saying so beats guessing. */
+		fprintf(stderr, "clustercheckd: unknown command '%s'\n", argv[optind]);
+		cli_usage(stderr);
+		return -1;
+	}
+	if (o->json && o->mode != MODE_CHECK) {
+		fprintf(stderr, "clustercheckd: --json goes with --check\n");
+		return -1;
+	}
+	if (o->socket && (o->host || o->port >= 0)) {
+		fprintf(stderr, "clustercheckd: --socket and --host/--port are exclusive\n");
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	int c;
@@ -182,22 +203,7 @@ int cli_parse(int argc, char **argv, struct cli *o)
 			return -1;
 		}
 	}
-	if (optind < argc) {
-		/* Subcommands and the drop-in were dispatched before: a word
-		 * left here is a typo, and saying so beats guessing. */
-		fprintf(stderr, "clustercheckd: unknown command '%s'\n", argv[optind]);
-		cli_usage(stderr);
-		return -1;
-	}
-	if (o->json && o->mode != MODE_CHECK) {
-		fprintf(stderr, "clustercheckd: --json goes with --check\n");
-		return -1;
-	}
-	if (o->socket && (o->host || o->port >= 0)) {
-		fprintf(stderr, "clustercheckd: --socket and --host/--port are exclusive\n");
-		return -1;
-	}
-	return 0;
+	return check_leftovers(argc, argv, o);
 }
 
 bool cli_has_flag(int argc, char **argv, const char *flag)
@@ -227,7 +233,7 @@ static int apply_overrides(struct cfg *c, const struct cli *o)
 	unsigned port;
 
 	if (o->listen) {
-		if (cfg_parse_listen(o->listen, host, sizeof host, &port) != 0) {
+		if (net_parse_listen(o->listen, host, sizeof host, &port, NULL, 0) != 0) {
 			fprintf(stderr, "clustercheckd: --listen: '%s' is not ADDR:PORT\n", o->listen);
 			return -1;
 		}
@@ -247,6 +253,8 @@ static int apply_overrides(struct cfg *c, const struct cli *o)
 		return -1;
 	if (o->syslog)
 		c->log = LOG_TO_SYSLOG;
+	if (o->debug)
+		c->debug = true;
 	return 0;
 }
 
@@ -284,19 +292,12 @@ int cli_load_config(struct cfg *c, const struct cli *o, cfg_report_fn report)
  * it, so a port left in TIME_WAIT is no error). Returns 0 or an errno. */
 static int try_bind(const struct sockaddr_storage *ss, bool dual)
 {
-	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-						  : sizeof(struct sockaddr_in);
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, zero = 0, err = 0;
+	int fd = net_bind(ss, dual, 0);
 
 	if (fd < 0)
 		return errno;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (ss->ss_family == AF_INET6)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, dual ? &zero : &one, sizeof one);
-	if (bind(fd, (const struct sockaddr *)ss, len) != 0)
-		err = errno;
 	close(fd);
-	return err;
+	return 0;
 }
 
 static int check_one_listen(const char *key, const char *addr, cfg_report_fn report, void *ctx)
@@ -306,7 +307,7 @@ static int check_one_listen(const char *key, const char *addr, cfg_report_fn rep
 	bool dual;
 	int e;
 
-	if (http_resolve_listen(addr, &ss, &dual, err, sizeof err) != 0) {
+	if (net_resolve_listen(addr, &ss, &dual, err, sizeof err) != 0) {
 		snprintf(msg, sizeof msg, "clustercheckd: %s '%s': %s", key, addr, err);
 		report(ctx, msg);
 		return 1;

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "admin.h"
@@ -26,6 +27,14 @@ static void view(void *ctx, struct health_view *out)
 	health_view(ctx, out);
 }
 
+static void report_kept(void *ctx, const char *msg)
+{
+	(void)ctx;
+	log_warnx("reload: %s", msg);
+}
+
+/* The table says which keys a reload applies (cfg.c); those reach the
+ * running parts here, the others keep their running values. */
 static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p)
 {
 	struct cfg next;
@@ -35,114 +44,84 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 		log_warnx("reload failed: keeping the running configuration");
 		return;
 	}
-	if (strcmp(next.listen, c->listen) != 0 || next.http_timeout_s != c->http_timeout_s ||
-	    next.http_max_connections != c->http_max_connections ||
-	    next.http_max_connections_per_ip != c->http_max_connections_per_ip ||
-	    next.bodies != c->bodies || next.log != c->log)
-		log_warnx("reload: listen, http and log settings apply only after a restart");
-	if (strcmp(next.ctl_socket, c->ctl_socket) != 0 || next.ctl_mode != c->ctl_mode ||
-	    strcmp(next.ctl_group, c->ctl_group) != 0 || strcmp(next.maint_file, c->maint_file) != 0 ||
-	    strcmp(next.agent_listen, c->agent_listen) != 0 ||
-	    next.agent_queue_step != c->agent_queue_step || next.agent_min_weight != c->agent_min_weight)
-		log_warnx("reload: ctl, drain.maint_file and agent settings apply only after a restart");
-	if (memcmp(&next.cluster, &c->cluster, sizeof next.cluster) != 0)
-		log_warnx("reload: cluster settings apply only after a restart");
-	next.cluster = c->cluster;
+	cfg_reload_merge(&next, c, report_kept, NULL);
+	log_set_level(next.debug ? LOG_DEBUG : LOG_INFO);
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
-	/* Keep what cannot change at run time, take the rest. */
-	next.log = c->log;
-	memcpy(next.listen, c->listen, sizeof next.listen);
-	next.http_timeout_s = c->http_timeout_s;
-	next.http_max_connections = c->http_max_connections;
-	next.http_max_connections_per_ip = c->http_max_connections_per_ip;
-	next.bodies = c->bodies;
-	memcpy(next.ctl_socket, c->ctl_socket, sizeof next.ctl_socket);
-	next.ctl_mode = c->ctl_mode;
-	memcpy(next.ctl_group, c->ctl_group, sizeof next.ctl_group);
-	memcpy(next.maint_file, c->maint_file, sizeof next.maint_file);
-	memcpy(next.agent_listen, c->agent_listen, sizeof next.agent_listen);
-	next.agent_queue_step = c->agent_queue_step;
-	next.agent_min_weight = c->agent_min_weight;
 	*c = next;
 	explicit_bzero(&next, sizeof next);
 	log_info("configuration reloaded");
 }
 
-int daemon_run(struct cfg *c, const struct cli *o)
-{
-	struct health *h;
-	struct poller *p;
-	struct http_server *srv;
-	struct http_opts ho;
-	struct admin *adm;
-	struct ctl_server *ctl = NULL;
-	struct agent_server *agent = NULL;
-	struct peers *peers = NULL;
-	struct agent_weight_cfg weight = {c->agent_queue_step, c->agent_min_weight};
-	struct timespec stop_at = {0};
-	bool stopping = false;
+/* Everything the daemon runs, so that start can fail at any step and stop
+ * can take down whatever was started, in reverse order. */
+struct daemon {
+	struct cfg *c;
+	const struct cli *o;
 	sigset_t sigs;
-	char err[512];
-	int rc = 0;
+	struct health *h;
+	struct admin *adm;
+	struct poller *p;
+	bool curl;
+	struct peers *peers;
+	struct ctl_server *ctl;
+	struct agent_server *agent;
+	struct http_server *srv;
+	struct agent_weight_cfg weight; /* read by admin and the agent-check server */
+	bool stopping;
+	struct timespec stop_at;
+};
 
-	/* Signals are taken synchronously by this thread only: every other
-	 * thread inherits the blocked mask, and no handler runs at all. */
-	sigemptyset(&sigs);
-	sigaddset(&sigs, SIGTERM);
-	sigaddset(&sigs, SIGINT);
-	sigaddset(&sigs, SIGHUP);
-	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
+/* The state and the threads that feed it: health, admin, the poller, and
+ * the peers' poller when cluster-aware. */
+static int start_core(struct daemon *d)
+{
+	const struct cfg *c = d->c;
 
-	h = health_new(&c->policy);
-	if (!h) {
-		log_warnx("out of memory");
-		return 1;
+	d->h = health_new(&c->policy);
+	if (d->h) {
+		health_set_live_policy(d->h, &c->live, c->mysql.datadir);
+		d->adm = admin_new(d->h, c->maint_file);
 	}
-	health_set_live_policy(h, &c->live, c->mysql.datadir);
-	adm = admin_new(h, c->maint_file);
-	if (!adm) {
+	if (!d->h || !d->adm) {
 		log_warnx("out of memory");
-		health_free(h);
-		return 1;
+		return -1;
 	}
-	p = poller_start(&c->mysql, c->poll_interval_ms, publish, h);
-	if (!p) {
+	d->p = poller_start(&c->mysql, c->poll_interval_ms, publish, d->h);
+	if (!d->p) {
 		log_warn("cannot start the poller thread");
-		admin_free(adm);
-		health_free(h);
-		return 1;
+		return -1;
 	}
 	/* Empty cluster.peers: not cluster-aware, no thread, no libcurl. */
 	if (c->cluster.npeers) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-		    !(peers = peers_start(&c->cluster, c->poll_interval_ms, c->policy.stale_after_ms,
-					   c->mysql.datadir, h))) {
-			poller_stop(p);
-			admin_free(adm);
-			health_free(h);
-			return 1;
-		}
+		d->curl = curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
+		if (!d->curl || !(d->peers = peers_start(&c->cluster, c->poll_interval_ms,
+							 c->policy.stale_after_ms, c->mysql.datadir, d->h)))
+			return -1;
 	}
-	admin_attach(adm, p, &weight);
-	admin_check_file(adm);
-	if (c->ctl_socket[0]) {
-		ctl = ctl_server_start(c->ctl_socket, c->ctl_mode, c->ctl_group, admin_ctl_handler,
-				       adm, err, sizeof err);
-		if (!ctl) {
-			log_warnx("%s", err);
-			rc = 1;
-			goto stop_poller;
-		}
+	admin_attach(d->adm, d->p, &d->weight);
+	admin_check_file(d->adm);
+	return 0;
+}
+
+/* What answers: the ctl socket, HAProxy's agent-check, HTTP. */
+static int start_listeners(struct daemon *d)
+{
+	const struct cfg *c = d->c;
+	struct http_opts ho;
+	char err[512];
+
+	if (c->ctl_socket[0] &&
+	    !(d->ctl = ctl_server_start(c->ctl_socket, c->ctl_mode, c->ctl_group, admin_ctl_handler,
+					d->adm, err, sizeof err))) {
+		log_warnx("%s", err);
+		return -1;
 	}
-	if (c->agent_listen[0]) {
-		agent = agent_start(c->agent_listen, &weight, view, h, err, sizeof err);
-		if (!agent) {
-			log_warnx("%s", err);
-			rc = 1;
-			goto stop_ctl;
-		}
+	if (c->agent_listen[0] && !(d->agent = agent_start(c->agent_listen, &d->weight, view, d->h,
+							  err, sizeof err))) {
+		log_warnx("%s", err);
+		return -1;
 	}
 	ho = (struct http_opts){
 		.listen = c->listen,
@@ -152,72 +131,111 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		.max_connections_per_ip = c->http_max_connections_per_ip,
 		.bodies = c->bodies,
 		.view = view,
-		.view_ctx = h,
+		.view_ctx = d->h,
 	};
-	srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
-	if (!srv) {
+	d->srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
+	if (!d->srv) {
 		log_warnx("%s", err);
-		rc = 1;
-		goto stop_agent;
+		return -1;
 	}
 	log_info("clustercheckd %s answering on %s (port %u), mysqld at %s%s", CLUSTERCHECKD_VERSION,
-		 ho.listen_fd >= 0 ? "the socket from systemd" : c->listen, http_port(srv),
+		 ho.listen_fd >= 0 ? "the socket from systemd" : c->listen, http_port(d->srv),
 		 c->mysql.host[0] ? "tcp " : "socket ", c->mysql.host[0] ? c->mysql.host : c->mysql.socket);
-	if (ctl)
+	if (d->ctl)
 		log_info("ctl socket %s (mode %04o)", c->ctl_socket, c->ctl_mode);
-	if (agent)
-		log_info("HAProxy agent-check on %s (port %u)", c->agent_listen, agent_port(agent));
-	sdnotify_ready("listening; waiting for the first answer from mysqld");
+	if (d->agent)
+		log_info("HAProxy agent-check on %s (port %u)", c->agent_listen, agent_port(d->agent));
+	return 0;
+}
 
+static int daemon_start(struct daemon *d)
+{
+	/* Signals are taken synchronously by this thread only: every other
+	 * thread inherits the blocked mask, and no handler runs at all. */
+	sigemptyset(&d->sigs);
+	sigaddset(&d->sigs, SIGTERM);
+	sigaddset(&d->sigs, SIGINT);
+	sigaddset(&d->sigs, SIGHUP);
+	pthread_sigmask(SIG_BLOCK, &d->sigs, NULL);
+	d->weight = (struct agent_weight_cfg){d->c->agent_queue_step, d->c->agent_min_weight};
+	if (start_core(d) != 0 || start_listeners(d) != 0)
+		return -1;
+	sdnotify_ready("listening; waiting for the first answer from mysqld");
+	return 0;
+}
+
+/* Returns true when the daemon must stop now. The first SIGTERM drains
+ * (HAProxy must see the node leave before it stops answering); a second
+ * one, or SIGINT, exits. */
+static bool on_signal(struct daemon *d, int sig)
+{
+	unsigned drain = d->c->drain_seconds;
+
+	if (sig == SIGTERM && !d->stopping && drain > 0) {
+		d->stopping = true;
+		clock_gettime(CLOCK_MONOTONIC, &d->stop_at);
+		d->stop_at.tv_sec += drain;
+		log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)", drain);
+		admin_set_stopping(d->adm, drain);
+		sdnotify_stopping("SIGTERM: draining");
+	} else if (sig == SIGTERM || sig == SIGINT) {
+		log_info("signal %d: stopping", sig);
+		sdnotify_stopping(sig == SIGTERM ? "SIGTERM" : "SIGINT");
+		return true;
+	} else if (sig == SIGHUP) {
+		reload(d->c, d->o, d->h, d->p);
+	}
+	return false;
+}
+
+static void daemon_loop(struct daemon *d)
+{
 	for (;;) {
 		/* The tick notices a snapshot going stale when the poller is
 		 * stuck and publishes nothing. */
 		struct timespec tick = {.tv_sec = 0, .tv_nsec = 200 * 1000 * 1000}, now;
 		struct verdict v;
-		int sig = sigtimedwait(&sigs, NULL, &tick);
 
-		/* The first SIGTERM drains (HAProxy must see the node leave
-		 * before it stops answering); a second one, or SIGINT, exits. */
-		if (sig == SIGTERM && !stopping && c->drain_seconds > 0) {
-			stopping = true;
-			clock_gettime(CLOCK_MONOTONIC, &stop_at);
-			stop_at.tv_sec += c->drain_seconds;
-			log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)",
-				   c->drain_seconds);
-			admin_set_stopping(adm, c->drain_seconds);
-			sdnotify_stopping("SIGTERM: draining");
-		} else if (sig == SIGTERM || sig == SIGINT) {
-			log_info("signal %d: stopping", sig);
-			sdnotify_stopping(sig == SIGTERM ? "SIGTERM" : "SIGINT");
-			break;
-		}
-		if (sig == SIGHUP)
-			reload(c, o, h, p);
-		admin_check_file(adm);
+		if (on_signal(d, sigtimedwait(&d->sigs, NULL, &tick)))
+			return;
+		admin_check_file(d->adm);
 		clock_gettime(CLOCK_MONOTONIC, &now);
-		v = health_tick(h, &now);
+		v = health_tick(d->h, &now);
 		sdnotify_tick(&v, &now);
 		log_rate_flush(false);
-		if (stopping && (now.tv_sec > stop_at.tv_sec ||
-				 (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec))) {
+		if (d->stopping && (now.tv_sec > d->stop_at.tv_sec ||
+				    (now.tv_sec == d->stop_at.tv_sec && now.tv_nsec >= d->stop_at.tv_nsec))) {
 			log_info("drain period over: stopping");
-			break;
+			return;
 		}
 	}
-	http_stop(srv);
-	log_rate_flush(true);
-stop_agent:
-	agent_stop(agent);
-stop_ctl:
-	ctl_server_stop(ctl);
-stop_poller:
-	if (peers) {
-		peers_stop(peers);
-		curl_global_cleanup();
-	}
-	poller_stop(p);
-	admin_free(adm);
-	health_free(h);
-	return rc;
 }
 
+static void daemon_stop(struct daemon *d)
+{
+	if (d->srv) {
+		http_stop(d->srv);
+		log_rate_flush(true);
+	}
+	agent_stop(d->agent);
+	ctl_server_stop(d->ctl);
+	peers_stop(d->peers);
+	if (d->curl)
+		curl_global_cleanup();
+	poller_stop(d->p);
+	admin_free(d->adm);
+	health_free(d->h);
+}
+
+int daemon_run(struct cfg *c, const struct cli *o)
+{
+	struct daemon d = {.c = c, .o = o};
+	int rc = 0;
+
+	if (daemon_start(&d) != 0)
+		rc = 1;
+	else
+		daemon_loop(&d);
+	daemon_stop(&d);
+	return rc;
+}

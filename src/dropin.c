@@ -3,8 +3,6 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <mysql.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -466,7 +464,6 @@ int dropin_main(int argc, char **argv)
 	/* A connected socket on stdin: xinetd or systemd Accept=yes. Take it
 	 * off fds 0-2 before anything could print there. */
 	fd = oneshot_take_connection();
-	signal(SIGPIPE, SIG_IGN);
 
 	dropin_settings_defaults(&s);
 	if (!sysconfig || !*sysconfig)
@@ -494,8 +491,7 @@ int dropin_main(int argc, char **argv)
 	if (!in.disabled_file || !*in.disabled_file)
 		in.disabled_file = DROPIN_DISABLED_FILE;
 
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		log_warnx("cannot initialise the MariaDB client library");
+	if (oneshot_begin() != 0) {
 		if (fd >= 0)
 			close(fd);
 		return 1;
@@ -504,7 +500,6 @@ int dropin_main(int argc, char **argv)
 		status = oneshot_serve(&c, &in, fd);
 	else
 		status = oneshot_serve_to(&c, &in, stdout);
-	explicit_bzero(&c, sizeof c);
-	mysql_library_end();
+	oneshot_end(&c);
 	return status == 200 ? 0 : 1;
 }

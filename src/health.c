@@ -54,7 +54,6 @@ struct health *health_new(const struct verdict_policy *policy)
 	snapshot_init(&h->view.snap);
 	h->view.policy = *policy;
 	h->view.admin = ADMIN_READY;
-	liveness_policy_defaults(&h->view.live_policy);
 	h->live_last = (struct liveness){.code = 200, .sign = LIVE_SIGN_ANSWER};
 	clock_gettime(CLOCK_MONOTONIC, &h->view.started);
 	return h;

@@ -350,41 +350,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	return ret;
 }
 
-int http_resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *dual,
-			char *err, size_t errlen)
-{
-	char host[256];
-	unsigned port;
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM, .ai_flags = AI_NUMERICSERV}, *ai;
-	char portstr[8];
-	int rc;
-
-	if (cfg_parse_listen(listen, host, sizeof host, &port) != 0) {
-		snprintf(err, errlen, "invalid listen address '%s'", listen);
-		return -1;
-	}
-	memset(ss, 0, sizeof *ss);
-	*dual = false;
-	/* The wildcard means every address, IPv6 too where the host has it. */
-	if (host[0] == '\0' || strcmp(host, "0.0.0.0") == 0 || strcmp(host, "*") == 0) {
-		struct sockaddr_in6 *a6 = (struct sockaddr_in6 *)ss;
-		a6->sin6_family = AF_INET6;
-		a6->sin6_addr = in6addr_any;
-		a6->sin6_port = htons((uint16_t)port);
-		*dual = true;
-		return 0;
-	}
-	snprintf(portstr, sizeof portstr, "%u", port);
-	rc = getaddrinfo(host, portstr, &hints, &ai);
-	if (rc != 0) {
-		snprintf(err, errlen, "cannot resolve listen address '%s': %s", host, gai_strerror(rc));
-		return -1;
-	}
-	memcpy(ss, ai->ai_addr, ai->ai_addrlen);
-	freeaddrinfo(ai);
-	return 0;
-}
-
 /* The engine only ever sees connections whose request has arrived (the
  * gate hands them over), so its own limits are never what refuses one. */
 static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned pool)
@@ -407,24 +372,6 @@ static unsigned pool_size(void)
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
 	/* A pool of one thread is refused by MHD with a warning. */
 	return n < 2 ? 2 : n > 4 ? 4 : (unsigned)n;
-}
-
-static int listen_on(const struct sockaddr_storage *ss, bool dual)
-{
-	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
-	int fd = socket(ss->ss_family, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0), one = 1, off = 0, e;
-
-	if (fd < 0)
-		return -1;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-	if (dual)
-		setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off, sizeof off);
-	if (bind(fd, (const struct sockaddr *)ss, len) == 0 && listen(fd, SOMAXCONN) == 0)
-		return fd;
-	e = errno;
-	close(fd);
-	errno = e;
-	return -1;
 }
 
 /* The socket passed by systemd may be blocking: the gate never waits on it. */
@@ -456,8 +403,6 @@ static void handoff(void *ctx, int fd)
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen)
 {
 	struct http_server *s = calloc(1, sizeof *s);
-	struct sockaddr_storage ss;
-	bool dual = false;
 	struct gate_opts go;
 
 	if (!s) {
@@ -470,19 +415,12 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 	pthread_cond_init(&s->closed_cond, NULL);
 	if (o->listen_fd >= 0) {
 		s->listen_fd = adopt_listen_fd(o->listen_fd);
-	} else {
-		if (http_resolve_listen(o->listen, &ss, &dual, err, errlen) != 0)
+		if (s->listen_fd < 0) {
+			snprintf(err, errlen, "cannot listen on the socket passed by systemd: %s",
+				 strerror(errno));
 			goto fail;
-		s->listen_fd = listen_on(&ss, dual);
-		if (s->listen_fd < 0 && dual) {
-			/* No IPv6 on this host: the wildcard still means IPv4. */
-			net_wildcard_to_ipv4(&ss);
-			s->listen_fd = listen_on(&ss, false);
 		}
-	}
-	if (s->listen_fd < 0) {
-		snprintf(err, errlen, "cannot listen on %s: %s",
-			 o->listen_fd >= 0 ? "the socket passed by systemd" : o->listen, strerror(errno));
+	} else if ((s->listen_fd = net_listen(o->listen, SOCK_NONBLOCK, err, errlen)) < 0) {
 		goto fail;
 	}
 	s->daemon = start_mhd(s, pool_size());

@@ -4,8 +4,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#define LIVE_DEFAULT_GRACE_MS 30000
-
 static const char *const names[LIVE_CHECK_COUNT] = {
 	[LIVE_CHECK_TRANSFER] = "state_transfer",
 	[LIVE_CHECK_MYSQLD] = "mysqld",
@@ -25,11 +23,6 @@ const char *liveness_check_name(enum liveness_check_id id)
 const char *liveness_sign_name(enum liveness_sign sign)
 {
 	return (unsigned)sign < sizeof sign_names / sizeof *sign_names ? sign_names[sign] : "?";
-}
-
-void liveness_policy_defaults(struct liveness_policy *p)
-{
-	p->grace_ms = LIVE_DEFAULT_GRACE_MS;
 }
 
 static bool is_zero(const struct timespec *t)

@@ -1,15 +1,11 @@
 /* clustercheckd: wiring only. Pick the mode from how we were invoked,
  * load the configuration, hand over. */
-#include <mysql.h>
-#include <signal.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "cfg.h"
 #include "cli.h"
 #include "daemon.h"
 #include "dropin.h"
-#include "log.h"
 #include "oneshot.h"
 
 int main(int argc, char **argv)
@@ -43,19 +39,13 @@ int main(int argc, char **argv)
 		printf("configuration OK\n");
 		return 0;
 	}
-	signal(SIGPIPE, SIG_IGN);
-	log_init(c.log, "clustercheckd");
-	if (o.debug)
-		log_set_level(7);
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		log_warnx("cannot initialise the MariaDB client library");
+	oneshot_log(c.log, c.debug);
+	if (oneshot_begin() != 0)
 		return o.mode == MODE_CHECK ? ONESHOT_EXIT_UNKNOWN : 1;
-	}
 	if (o.mode == MODE_CHECK)
 		rc = oneshot_check(&c, o.json, stdout);
 	else
 		rc = daemon_run(&c, &o);
-	explicit_bzero(&c, sizeof c);
-	mysql_library_end();
+	oneshot_end(&c);
 	return rc;
 }

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <syslog.h>
 #include <unistd.h>
 
 #include "cli.h"
@@ -18,6 +19,28 @@
 #include "probe.h"
 #include "report.h"
 #include "sdnotify.h"
+
+void oneshot_log(enum log_target target, bool debug)
+{
+	log_init(target, "clustercheckd");
+	log_set_level(debug ? LOG_DEBUG : LOG_INFO);
+}
+
+int oneshot_begin(void)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (mysql_library_init(0, NULL, NULL) != 0) {
+		log_warnx("cannot initialise the MariaDB client library");
+		return -1;
+	}
+	return 0;
+}
+
+void oneshot_end(struct cfg *c)
+{
+	explicit_bzero(c, sizeof *c);
+	mysql_library_end();
+}
 
 static void view_init(const struct cfg *c, const struct oneshot_intent *in, struct health_view *out)
 {
@@ -260,26 +283,22 @@ int oneshot_inetd_main(int argc, char **argv)
 		log_warn("--inetd: stdin is not a connected stream socket");
 		return 1;
 	}
-	signal(SIGPIPE, SIG_IGN);
 	if (cli_parse(argc, argv, &o) != 0 || cli_load_config(&c, &o, report_to_log) != 0) {
 		/* Still an HTTP answer: a load balancer should see 503 with a
 		 * reason, not a connection that closes on it. */
 		log_warnx("--inetd: arguments or configuration not usable; answering 503");
 		cfg_defaults(&c);
+		c.debug = o.debug;
 		in.no_probe_why = "not asked: the clustercheckd configuration is not usable (see its log)";
 	}
 	if (c.log == LOG_TO_STDERR)
 		c.log = LOG_TO_SYSLOG;
-	log_init(c.log, "clustercheckd");
-	if (o.debug)
-		log_set_level(7);
-	if (mysql_library_init(0, NULL, NULL) != 0) {
-		log_warnx("cannot initialise the MariaDB client library");
+	oneshot_log(c.log, c.debug);
+	if (oneshot_begin() != 0) {
 		close(fd);
 		return 1;
 	}
 	status = oneshot_serve(&c, &in, fd);
-	explicit_bzero(&c, sizeof c);
-	mysql_library_end();
+	oneshot_end(&c);
 	return status == 200 ? 0 : 1;
 }

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cfg.h"
 #include "clusterview.h"
 #include "liveness.h"
 #include "verdict.h"
@@ -216,7 +217,7 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 								  : (json_int_t)snapshot_age_ms(&v->snap, now),
 		"poll_seconds", v->snap.poll_seconds,
 		"facts", facts_json(&v->snap),
-		"policy", "donor", donor_policy_name(p->donor), "read_only_ok", p->read_only_ok,
+		"policy", "donor", cfg_value_name("policy.donor", p->donor), "read_only_ok", p->read_only_ok,
 		"min_cluster_size", (int)p->min_cluster_size, "max_recv_queue", (int)p->max_recv_queue,
 		"stale_after_ms", (int)p->stale_after_ms, "drain_code", p->drain_code,
 		"admin", "state", admin_state_name(v->admin), "reason",

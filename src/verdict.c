@@ -22,33 +22,9 @@ static const char *const check_names[CHECK_COUNT] = {
 	[CHECK_DRAIN] = "drain",
 };
 
-static const char *const donor_names[] = {
-	[DONOR_NEVER] = "never",
-	[DONOR_ALWAYS] = "always",
-	[DONOR_NON_BLOCKING] = "non-blocking",
-	[DONOR_LAST_NODE] = "last-node",
-	[DONOR_DRAIN] = "drain",
-};
-
 const char *verdict_check_name(enum verdict_check_id id)
 {
 	return (unsigned)id < CHECK_COUNT ? check_names[id] : "none";
-}
-
-const char *donor_policy_name(enum donor_policy d)
-{
-	return (unsigned)d < sizeof donor_names / sizeof *donor_names ? donor_names[d] : "?";
-}
-
-int donor_policy_parse(const char *name, enum donor_policy *out)
-{
-	for (unsigned i = 0; i < sizeof donor_names / sizeof *donor_names; i++) {
-		if (strcmp(name, donor_names[i]) == 0) {
-			*out = (enum donor_policy)i;
-			return 0;
-		}
-	}
-	return -1;
 }
 
 const char *admin_state_name(enum admin_state a)
@@ -62,16 +38,6 @@ const char *admin_state_name(enum admin_state a)
 		return "maint";
 	}
 	return "?";
-}
-
-void verdict_policy_defaults(struct verdict_policy *p)
-{
-	p->donor = DONOR_NEVER;
-	p->read_only_ok = true;
-	p->min_cluster_size = 1;
-	p->max_recv_queue = 0;
-	p->stale_after_ms = 3000;
-	p->drain_code = 404;
 }
 
 static bool fail(struct verdict_check *c, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

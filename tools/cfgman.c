@@ -55,6 +55,8 @@ int main(int argc, char **argv)
 		}
 		fputs("; default ", stdout);
 		roff(k.def);
+		/* The same flag decides what SIGHUP does (cfg_reload_merge). */
+		fputs(k.reload ? "; applied by a reload (SIGHUP)" : "; needs a restart", stdout);
 		printf(".\n");
 		if (k.help[0]) {
 			printf(".br\n");

@@ -7,7 +7,25 @@
 #include <string.h>
 #include <time.h>
 
+#include "cfg.h"
 #include "health.h"
+
+/* The policies as the configuration's defaults make them. */
+static inline void fixture_policy(struct verdict_policy *p)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	*p = c.policy;
+}
+
+static inline void fixture_live_policy(struct liveness_policy *p)
+{
+	struct cfg c;
+
+	cfg_defaults(&c);
+	*p = c.live;
+}
 
 static inline void fixture_put(struct snapshot *s, const char *name, const char *value)
 {
@@ -30,7 +48,7 @@ static inline void fixture_synced_view(struct health_view *v, struct timespec ta
 	fixture_put(&v->snap, "wsrep_desync", "OFF");
 	fixture_put(&v->snap, "wsrep_local_recv_queue", "0");
 	fixture_put(&v->snap, "read_only", "OFF");
-	verdict_policy_defaults(&v->policy);
+	fixture_policy(&v->policy);
 	v->admin = ADMIN_READY;
 }
 

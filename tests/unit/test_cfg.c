@@ -16,10 +16,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <libconfig.h>
+
 #include "cfg.h"
 #include "verdict.h"
 
-#define MAX_MESSAGES 16
+#define MAX_MESSAGES 24
 #define MESSAGE_MAX (PATH_MAX + 1024)
 
 struct messages {
@@ -169,7 +171,6 @@ static int remove_tmpdir(void **state)
 static void test_defaults(void **state)
 {
 	struct cfg c;
-	struct verdict_policy p;
 
 	(void)state;
 	memset(&c, 0x5a, sizeof c);
@@ -193,21 +194,15 @@ static void test_defaults(void **state)
 	assert_int_equal(c.mysql.write_timeout_s, 1);
 	assert_int_equal(c.poll_interval_ms, 500);
 
-	/* The verdict module has its own idea of the defaults: same one. */
-	verdict_policy_defaults(&p);
 	assert_int_equal(c.policy.donor, DONOR_NEVER);
-	assert_int_equal(c.policy.donor, p.donor);
 	assert_true(c.policy.read_only_ok);
-	assert_int_equal(c.policy.read_only_ok, p.read_only_ok);
 	assert_int_equal(c.policy.min_cluster_size, 1);
-	assert_int_equal(c.policy.min_cluster_size, p.min_cluster_size);
 	assert_int_equal(c.policy.max_recv_queue, 0);
-	assert_int_equal(c.policy.max_recv_queue, p.max_recv_queue);
 	assert_int_equal(c.policy.stale_after_ms, 3000);
-	assert_int_equal(c.policy.stale_after_ms, p.stale_after_ms);
 	assert_int_equal(c.policy.drain_code, 404);
-	assert_int_equal(c.policy.drain_code, p.drain_code);
+	assert_int_equal(c.live.grace_ms, 30000);
 
+	assert_false(c.debug);
 	assert_int_equal(c.drain_seconds, 10);
 	assert_string_equal(c.maint_file, "/var/tmp/clustercheck.disabled");
 	assert_string_equal(c.ctl_socket, "/run/clustercheckd/ctl.sock");
@@ -218,25 +213,31 @@ static void test_defaults(void **state)
 	assert_int_equal(c.agent_min_weight, 10);
 }
 
-/* cfg.c spells the donor policies itself; verdict.c must read them alike. */
-static void test_donor_names_match_verdict(void **state)
+/* The table's names are the file's spelling and /status's (cfg_value_name). */
+static void test_donor_names_load_and_name_back(void **state)
 {
-	static const char *const names[] = {"never", "always", "non-blocking", "last-node", "drain"};
+	static const struct { const char *name; enum donor_policy value; } donors[] = {
+		{"never", DONOR_NEVER}, {"always", DONOR_ALWAYS}, {"non-blocking", DONOR_NON_BLOCKING},
+		{"last-node", DONOR_LAST_NODE}, {"drain", DONOR_DRAIN},
+	};
 
 	(void)state;
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+	for (size_t i = 0; i < sizeof donors / sizeof donors[0]; i++) {
 		char text[64];
 		struct cfg c;
-		enum donor_policy parsed;
 
 		cfg_defaults(&c);
-		snprintf(text, sizeof text, "policy = { donor = \"%s\"; };\n", names[i]);
+		snprintf(text, sizeof text, "policy = { donor = \"%s\"; };\n", donors[i].name);
 		struct path p = fixture("donor.conf", 0600, text);
 		assert_int_equal(load(&c, p.s, true), 0);
-		assert_int_equal(donor_policy_parse(names[i], &parsed), 0);
-		assert_int_equal(c.policy.donor, parsed);
-		assert_string_equal(donor_policy_name(c.policy.donor), names[i]);
+		assert_int_equal(c.policy.donor, donors[i].value);
+		assert_string_equal(cfg_value_name("policy.donor", c.policy.donor), donors[i].name);
 	}
+	assert_string_equal(cfg_value_name("policy.donor", 99), "?");
+	assert_string_equal(cfg_value_name("log", LOG_TO_SYSLOG), "syslog");
+	assert_string_equal(cfg_value_name("policy.drain_code", 503), "503");
+	assert_string_equal(cfg_value_name("no.such_key", 0), "?");
+	assert_string_equal(cfg_value_name("mysql.port", 3306), "?");
 }
 
 /* ---- good files ---- */
@@ -885,72 +886,81 @@ static void test_include_of_a_directory_is_an_error_not_an_exit(void **state)
 	assert_string_equal(seen.text[0], want);
 }
 
-/* ---- listen addresses ---- */
+/* ---- reload ---- */
 
-struct listen_case {
-	const char *text;
-	int rc;
-	const char *host;
-	unsigned port;
-};
-
-static const struct listen_case listen_cases[] = {
-	{"127.0.0.1:9200", 0, "127.0.0.1", 9200},
-	{"[::1]:9200", 0, "::1", 9200},
-	{"[::]:1", 0, "::", 1},
-	{":9200", 0, "", 9200},
-	{"*:65535", 0, "*", 65535},
-	{"0.0.0.0:9200", 0, "0.0.0.0", 9200},
-	{"db-1.example.net:9200", 0, "db-1.example.net", 9200},
-	{"0.0.0.0:0", -1, NULL, 0},
-	{"host", -1, NULL, 0},
-	{"1.2.3.4:99999", -1, NULL, 0},
-	{"1.2.3.4:65536", -1, NULL, 0},
-	{"1.2.3.4:", -1, NULL, 0},
-	{"1.2.3.4:-1", -1, NULL, 0},
-	{"1.2.3.4:+80", -1, NULL, 0},
-	{"1.2.3.4:80x", -1, NULL, 0},
-	{"1.2.3.4: 80", -1, NULL, 0},
-	{"1.2.3.4:0000080", -1, NULL, 0},
-	{"::1:9200", -1, NULL, 0},
-	{"[::1]9200", -1, NULL, 0},
-	{"[::1", -1, NULL, 0},
-	{"[]:9200", -1, NULL, 0},
-	{"[1.2.3.4]:9200", -1, NULL, 0},
-	{"[zz::1]:9200", -1, NULL, 0},
-	{"a b:9200", -1, NULL, 0},
-	{"", -1, NULL, 0},
-};
-
-static void test_parse_listen(void **state)
+/* What SIGHUP applies and what waits for a restart, key by key as the daemon
+ * has always done: the serving side (listeners, log, ctl, agent, cluster)
+ * keeps its running values and each change is named; mysqld's side and the
+ * policies are taken. */
+static void test_reload_keeps_restart_keys_and_names_them(void **state)
 {
-	(void)state;
-	for (size_t i = 0; i < sizeof listen_cases / sizeof listen_cases[0]; i++) {
-		const struct listen_case *l = &listen_cases[i];
-		char host[256] = "untouched";
-		unsigned port = 4242;
+	static const char changed[] =
+		"listen = \"127.0.0.1:9300\"; log = \"syslog\"; debug = true;\n"
+		"http = { timeout = 7; max_connections = 99; max_connections_per_ip = 9; bodies = \"clustercheck\"; };\n"
+		"drain = { seconds = 3; maint_file = \"/tmp/m\"; };\n"
+		"ctl = { socket = \"/tmp/c.sock\"; mode = \"0600\"; group = \"adm\"; };\n"
+		"agent = { listen = \"127.0.0.1:9301\"; queue_step = 5; min_weight = 20; };\n"
+		"mysql = { host = \"db\"; port = 3307; connect_timeout = 2; datadir = \"/d\"; };\n"
+		"poll = { interval_ms = 250; stale_after_ms = 2000; };\n"
+		"policy = { donor = \"always\"; min_cluster_size = 2; drain_code = 503; };\n"
+		"live = { grace_ms = 5000; };\n"
+		"cluster = { name = \"a\"; handover_ms = 1; timeout_ms = 500; failback_delay_ms = 20000;\n"
+		"  peers = ( { name = \"a\"; url = \"http://10.0.0.1:9200\"; priority = 1; } ); };\n";
+	static const char *const kept[] = {
+		"listen", "log", "http.timeout", "http.max_connections", "http.max_connections_per_ip",
+		"http.bodies", "drain.maint_file", "ctl.socket", "ctl.mode", "ctl.group", "agent.listen",
+		"agent.queue_step", "agent.min_weight", "cluster.name", "cluster.peers",
+		"cluster.handover_ms", "cluster.failback_delay_ms", "cluster.timeout_ms",
+	};
+	struct cfg running, next;
+	struct path p = fixture("reload.conf", 0600, changed);
+	const size_t n = sizeof kept / sizeof kept[0];
 
-		print_message("  listen \"%s\"\n", l->text);
-		assert_int_equal(cfg_parse_listen(l->text, host, sizeof host, &port), l->rc);
-		if (l->rc == 0) {
-			assert_string_equal(host, l->host);
-			assert_int_equal(port, l->port);
-		} else {
-			assert_string_equal(host, "untouched");
-			assert_int_equal(port, 4242);
-		}
+	(void)state;
+	cfg_defaults(&running);
+	cfg_defaults(&next);
+	assert_int_equal(load(&next, p.s, true), 0);
+	memset(&seen, 0, sizeof seen);
+	assert_int_equal(cfg_reload_merge(&next, &running, collect, &seen), (int)n);
+	assert_int_equal(seen.count, (int)n);
+	for (size_t i = 0; i < n; i++) {
+		char want[MESSAGE_MAX];
+
+		snprintf(want, sizeof want, "%s changed, but applies only after a restart: keeping the running value",
+			 kept[i]);
+		assert_string_equal(seen.text[i], want);
 	}
-}
+	/* kept */
+	assert_string_equal(next.listen, running.listen);
+	assert_int_equal(next.log, running.log);
+	assert_int_equal(next.http_timeout_s, running.http_timeout_s);
+	assert_int_equal(next.bodies, running.bodies);
+	assert_string_equal(next.maint_file, running.maint_file);
+	assert_string_equal(next.ctl_socket, running.ctl_socket);
+	assert_int_equal(next.ctl_mode, running.ctl_mode);
+	assert_int_equal(next.agent_min_weight, running.agent_min_weight);
+	assert_int_equal(next.cluster.npeers, 0);
+	assert_string_equal(next.cluster.name, "");
+	assert_int_equal(next.cluster.timeout_ms, running.cluster.timeout_ms);
+	/* taken */
+	assert_true(next.debug);
+	assert_int_equal(next.drain_seconds, 3);
+	assert_string_equal(next.mysql.host, "db");
+	assert_int_equal(next.mysql.port, 3307);
+	assert_int_equal(next.mysql.connect_timeout_s, 2);
+	assert_string_equal(next.mysql.datadir, "/d");
+	assert_int_equal(next.poll_interval_ms, 250);
+	assert_int_equal(next.policy.stale_after_ms, 2000);
+	assert_int_equal(next.policy.donor, DONOR_ALWAYS);
+	assert_int_equal(next.policy.min_cluster_size, 2);
+	assert_int_equal(next.policy.drain_code, 503);
+	assert_int_equal(next.live.grace_ms, 5000);
 
-static void test_parse_listen_host_buffer(void **state)
-{
-	char host[10];
-	unsigned port;
-
-	(void)state;
-	assert_int_equal(cfg_parse_listen("127.0.0.1:9200", host, sizeof host, &port), 0);
-	assert_int_equal(cfg_parse_listen("127.0.0.10:9200", host, sizeof host, &port), -1);
-	assert_int_equal(cfg_parse_listen(NULL, host, sizeof host, &port), -1);
+	/* Nothing changed: nothing said. */
+	memset(&seen, 0, sizeof seen);
+	assert_int_equal(cfg_reload_merge(&next, &next, collect, &seen), 0);
+	assert_int_equal(seen.count, 0);
+	assert_int_equal(cfg_reload_merge(&running, &next, NULL, NULL), 0);
 }
 
 /* ---- cluster.* ---- */
@@ -1086,42 +1096,27 @@ static void test_reference_conf(void **state)
 	assert_same_settings(&c, &defaults);
 }
 
-/* Every key of the reference file is set, not only commented: a changed
- * default then fails test_reference_conf instead of going unnoticed. */
+/* Every key of the table is set in the reference file, in its group, not
+ * only commented: a changed default then fails test_reference_conf instead
+ * of going unnoticed, and a key added to the table must be shown there. */
 static void test_reference_conf_sets_every_key(void **state)
 {
-	static const char *const keys[] = {
-		"listen =", "log =", "timeout =", "max_connections =", "max_connections_per_ip =",
-		"bodies =", "socket =", "host =", "port =", "user =", "defaults_file =",
-		"defaults_group =", "connect_timeout =", "read_timeout =", "write_timeout =",
-		"interval_ms =", "stale_after_ms =", "donor =", "read_only_ok =",
-		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
-		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
-		"min_weight =", "group =", "name =", "peers =", "handover_ms =",
-		"failback_delay_ms =", "timeout_ms =", "recovered_file =",
-	};
 	struct path p = reference_conf();
-	char *line = NULL;
-	size_t cap = 0;
-	bool found[sizeof keys / sizeof keys[0]] = {false};
-	FILE *fp = fopen(p.s, "r");
+	struct cfg_key_info k;
+	config_t cf;
 
 	(void)state;
-	assert_non_null(fp);
-	while (getline(&line, &cap, fp) >= 0) {
-		const char *t = line + strspn(line, " \t");
-
-		for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-			if (strncmp(t, keys[i], strlen(keys[i])) == 0)
-				found[i] = true;
+	config_init(&cf);
+	assert_int_equal(config_read_file(&cf, p.s), CONFIG_TRUE);
+	for (size_t i = 0; cfg_key_describe(i, &k) == 0; i++) {
+		/* Shown commented out: the file is meant to stay world-readable. */
+		if (strcmp(k.name, "mysql.password") == 0)
+			continue;
+		if (!config_lookup(&cf, k.name))
+			print_message("not set in %s: %s\n", p.s, k.name);
+		assert_non_null(config_lookup(&cf, k.name));
 	}
-	free(line);
-	fclose(fp);
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		if (!found[i])
-			print_message("not set in %s: %s\n", p.s, keys[i]);
-		assert_true(found[i]);
-	}
+	config_destroy(&cf);
 }
 
 /* clustercheckd.conf(5) is generated from cfg_key_describe(): each row it
@@ -1167,7 +1162,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_described_rows_are_the_table),
 		cmocka_unit_test(test_defaults),
-		cmocka_unit_test(test_donor_names_match_verdict),
+		cmocka_unit_test(test_donor_names_load_and_name_back),
 		cmocka_unit_test(test_full_file),
 		cmocka_unit_test(test_alternative_syntax),
 		cmocka_unit_test(test_empty_file_keeps_everything),
@@ -1189,8 +1184,7 @@ int main(void)
 		cmocka_unit_test(test_include_syntax_error_in_included_file),
 		cmocka_unit_test(test_absolute_include_explained),
 		cmocka_unit_test(test_include_of_a_directory_is_an_error_not_an_exit),
-		cmocka_unit_test(test_parse_listen),
-		cmocka_unit_test(test_parse_listen_host_buffer),
+		cmocka_unit_test(test_reload_keeps_restart_keys_and_names_them),
 		cmocka_unit_test(test_cluster_peers),
 		cmocka_unit_test(test_cluster_errors),
 		cmocka_unit_test(test_cluster_own_name_and_timings),

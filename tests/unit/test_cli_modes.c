@@ -204,10 +204,29 @@ static void test_check_listen_binds_like_the_daemon(void **state)
 	assert_non_null(strstr(r.all, "agent.listen '[2001:db8::1]:9201': cannot bind"));
 }
 
+/* Flags that stand for keys land in the configuration, which every mode
+ * reads: --debug is `debug = true`, --syslog is `log = "syslog"`. */
+static void test_flags_override_their_keys(void **state)
+{
+	struct cli o = {.config = "conf/clustercheckd.conf"};
+	struct cfg c;
+
+	(void)state;
+	assert_int_equal(cli_load_config(&c, &o, cli_report_to_stderr), 0);
+	assert_false(c.debug);
+	assert_int_equal(c.log, LOG_TO_STDERR);
+	o.debug = true;
+	o.syslog = true;
+	assert_int_equal(cli_load_config(&c, &o, cli_report_to_stderr), 0);
+	assert_true(c.debug);
+	assert_int_equal(c.log, LOG_TO_SYSLOG);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_modes),
+		cmocka_unit_test(test_flags_override_their_keys),
 		cmocka_unit_test(test_conflicting_modes_are_refused),
 		cmocka_unit_test(test_has_flag_stops_at_double_dash),
 		cmocka_unit_test(test_a_stray_word_is_an_unknown_command),

@@ -20,6 +20,7 @@
 #include "ctl.h"
 #include "health.h"
 #include "notify.h"
+#include "fixtures.h"
 
 static char tmpdir[128];
 
@@ -324,7 +325,7 @@ static void test_notified_down_until_a_later_poll(void **state)
 	struct timespec t0, now;
 
 	(void)state;
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	struct health *h = health_new(&p);
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	synced(&snap, &t0, 0.001);

@@ -176,13 +176,13 @@ static void test_live_survives_what_ready_does_not(void **state)
 	(void)state;
 	fixture_synced_view(&v, NOW);
 	v.memory.unreachable_since = NOW;
-	liveness_policy_defaults(&v.live_policy);
+	fixture_live_policy(&v.live_policy);
 	fixture_put(&v.snap, "wsrep_local_state", "1");
 	expect("GET", "/live", &v, BODIES_CLUSTERCHECKD, 200,
 	       "Galera node is alive: joining (wsrep_local_state=1)\n");
 	/* mysqld gone for 40 s with nothing under way: dead. */
 	fixture_synced_view(&v, NOW);
-	liveness_policy_defaults(&v.live_policy);
+	fixture_live_policy(&v.live_policy);
 	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
 	snapshot_init(&v.snap);
 	snapshot_set_unreachable(&v.snap, 2002, "Can't connect");
@@ -204,7 +204,7 @@ static void test_live_verbose_lists_its_checks(void **state)
 
 	(void)state;
 	fixture_synced_view(&v, NOW);
-	liveness_policy_defaults(&v.live_policy);
+	fixture_live_policy(&v.live_policy);
 	v.memory.unreachable_since = (struct timespec){.tv_sec = NOW.tv_sec - 40};
 	snapshot_init(&v.snap);
 	snapshot_set_unreachable(&v.snap, 2002, "Can't connect");

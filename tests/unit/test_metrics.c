@@ -31,8 +31,8 @@ static void view(struct health_view *v)
 	fixture_put(&v->snap, "wsrep_last_committed", "123456789012");
 	fixture_put(&v->snap, "wsrep_flow_control_paused", "0.25");
 	fixture_put(&v->snap, "wsrep_desync", "OFF");
-	verdict_policy_defaults(&v->policy);
-	liveness_policy_defaults(&v->live_policy);
+	fixture_policy(&v->policy);
+	fixture_live_policy(&v->live_policy);
 	v->counters.polls = 10;
 	v->counters.poll_errors = 2;
 	v->counters.poll_seconds = 0.5;

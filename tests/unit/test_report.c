@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "report.h"
+#include "fixtures.h"
 
 static const struct timespec NOW = {.tv_sec = 100};
 
@@ -35,7 +36,7 @@ static void test_report_has_verdict_checks_facts_policy(void **state)
 	put(&v.snap, "wsrep_connected", "ON");
 	put(&v.snap, "wsrep_cluster_status", "Primary");
 	put(&v.snap, "wsrep_cluster_size", "banana");
-	verdict_policy_defaults(&v.policy);
+	fixture_policy(&v.policy);
 
 	r = report_json(&v, &NOW);
 	assert_non_null(r);
@@ -67,7 +68,7 @@ static void test_unreachable_report_names_the_error(void **state)
 	snapshot_init(&v.snap);
 	snapshot_set_unreachable(&v.snap, 2002, "Can't connect (2002)");
 	v.snap.taken = NOW;
-	verdict_policy_defaults(&v.policy);
+	fixture_policy(&v.policy);
 	r = report_json(&v, &NOW);
 	assert_non_null(r);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "mysqld"), "outcome")),
@@ -96,7 +97,7 @@ static void test_text_that_is_not_utf8_is_shown_not_dropped(void **state)
 	put(&v.snap, "wsrep_ready", "ON\xff\xfe");
 	put(&v.snap, "wsrep_cluster_status", "Prim\xc3"); /* a cut 2-byte character */
 	put(&v.snap, "wsrep_sst_method", "caf\xc3\xa9"); /* valid UTF-8 stays as it is */
-	verdict_policy_defaults(&v.policy);
+	fixture_policy(&v.policy);
 	r = report_json(&v, &NOW);
 	assert_non_null(r);
 	json_t *facts = json_object_get(r, "facts");
@@ -136,8 +137,8 @@ static void test_refusal_and_unknown_marker(void **state)
 	v.snap.datadir.grastate_errno = EACCES;
 	snprintf(v.snap.datadir.path, sizeof v.snap.datadir.path, "/srv/mysql");
 	snprintf(v.datadir, sizeof v.datadir, "/var/lib/mysql");
-	verdict_policy_defaults(&v.policy);
-	liveness_policy_defaults(&v.live_policy);
+	fixture_policy(&v.policy);
+	fixture_live_policy(&v.live_policy);
 	r = report_json(&v, &NOW);
 	assert_non_null(r);
 	assert_string_equal(json_string_value(json_object_get(json_object_get(r, "mysqld"), "outcome")),

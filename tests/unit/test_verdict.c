@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "verdict.h"
+#include "fixtures.h"
 
 static const struct timespec NOW = {.tv_sec = 1000, .tv_nsec = 0};
 
@@ -230,7 +231,7 @@ static void run_case(const struct verdict_case *vc)
 		else
 			memset(&s.facts[id], 0, sizeof s.facts[id]);
 	}
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	p.donor = vc->donor;
 	s.sst.kind = vc->sst;
 	s.sst.mysqld_pid = vc->sst ? 4242 : 0;
@@ -265,7 +266,7 @@ static void test_no_answer_yet(void **state)
 
 	(void)state;
 	snapshot_init(&s);
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	v = verdict_decide(&s, ADMIN_READY, &p, &NOW);
 	assert_int_equal(v.code, 503);
 	assert_int_equal(v.failed, CHECK_MYSQLD);
@@ -281,7 +282,7 @@ static void test_unreachable_names_the_error(void **state)
 	(void)state;
 	synced(&s);
 	snapshot_set_unreachable(&s, 2002, "Can't connect to local server through socket '/x' (2)");
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	v = verdict_decide(&s, ADMIN_READY, &p, &NOW);
 	assert_int_equal(v.code, 503);
 	assert_int_equal(v.failed, CHECK_MYSQLD);
@@ -307,7 +308,7 @@ static void test_stale_snapshot_is_not_believed(void **state)
 
 	(void)state;
 	synced(&s);
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	later.tv_sec += 3; /* exactly the limit: still fresh */
 	v = verdict_decide(&s, ADMIN_READY, &p, &later);
 	assert_int_equal(v.code, 200);
@@ -328,7 +329,7 @@ static void test_verbose_lists_every_check(void **state)
 	(void)state;
 	synced(&s);
 	put(&s, "wsrep_reject_queries", "ALL");
-	verdict_policy_defaults(&p);
+	fixture_policy(&p);
 	assert_int_equal(verdict_checks(&s, ADMIN_READY, &p, &NOW, checks), CHECK_COUNT);
 	for (int i = 0; i < CHECK_COUNT; i++) {
 		assert_int_equal(checks[i].id, i);
@@ -343,14 +344,7 @@ static void test_verbose_lists_every_check(void **state)
 
 static void test_names_round_trip(void **state)
 {
-	enum donor_policy d;
-
 	(void)state;
-	for (int i = DONOR_NEVER; i <= DONOR_DRAIN; i++) {
-		assert_int_equal(donor_policy_parse(donor_policy_name((enum donor_policy)i), &d), 0);
-		assert_int_equal(d, i);
-	}
-	assert_int_equal(donor_policy_parse("sometimes", &d), -1);
 	for (int i = 0; i < CHECK_COUNT; i++)
 		assert_string_not_equal(verdict_check_name((enum verdict_check_id)i), "none");
 }

@@ -1,0 +1,18 @@
+/* How the configuration's messages speak of values: shared by cfg.c's
+ * table walk and the cluster.peers parser, so that both say it alike. */
+#ifndef CLUSTERCHECKD_CFGMSG_H
+#define CLUSTERCHECKD_CFGMSG_H
+
+#include <stddef.h>
+
+/* "an integer", "a string", ... for a libconfig CONFIG_TYPE_*. */
+const char *cfgmsg_type_phrase(int config_type);
+
+/* A value echoed in a message that may reach a terminal or syslog: control
+ * characters as '?', cut with "..." to fit buf (at least 4 bytes). */
+const char *cfgmsg_printable(const char *s, char *buf, size_t buf_len);
+
+/* Levenshtein distance, for "did you mean"; SIZE_MAX for 64 bytes or more. */
+size_t cfgmsg_distance(const char *a, const char *b);
+
+#endif
