@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "clock.h"
+
 #define LIVE_DEFAULT_GRACE_MS 30000
 
 static const char *const names[LIVE_CHECK_COUNT] = {
@@ -32,11 +34,6 @@ void liveness_policy_defaults(struct liveness_policy *p)
 	p->grace_ms = LIVE_DEFAULT_GRACE_MS;
 }
 
-static bool is_zero(const struct timespec *t)
-{
-	return t->tv_sec == 0 && t->tv_nsec == 0;
-}
-
 enum transfer {
 	TRANSFER_NONE,
 	TRANSFER_UNDER_WAY,
@@ -58,7 +55,7 @@ void liveness_remember(struct liveness_memory *m, const struct snapshot *s)
 
 	if (sign_of_life(s))
 		m->unreachable_since = s->taken;
-	else if (is_zero(&m->unreachable_since))
+	else if (clock_is_zero(&m->unreachable_since))
 		/* The first poll ever failed: count from it, not from 0. */
 		m->unreachable_since = s->taken;
 	if (s->outcome != SNAP_NONE &&
@@ -74,11 +71,6 @@ static void say(char *reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, VERDICT_REASON_MAX, fmt, ap);
 	va_end(ap);
-}
-
-static long long ms_between(const struct timespec *from, const struct timespec *to)
-{
-	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
 }
 
 /* Whether a state transfer is under way, and which evidence says so: the
@@ -173,13 +165,13 @@ size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
 	}
 	/* A hung mysqld leaves a last good answer that only ages: it counts
 	 * as silent since that answer, which is what the memory holds. */
-	down_ms = ms_between(&m->unreachable_since, now);
+	down_ms = clock_ms_between(&m->unreachable_since, now);
 	if (down_ms < 0)
 		down_ms = 0;
 	/* The grace also runs from the last sign of a transfer. */
-	if (transfer == TRANSFER_NONE && !is_zero(&m->transfer_seen) &&
-	    ms_between(&m->transfer_seen, now) < down_ms) {
-		long long after_ms = ms_between(&m->transfer_seen, now);
+	if (transfer == TRANSFER_NONE && !clock_is_zero(&m->transfer_seen) &&
+	    clock_ms_between(&m->transfer_seen, now) < down_ms) {
+		long long after_ms = clock_ms_between(&m->transfer_seen, now);
 
 		if (after_ms < 0)
 			after_ms = 0;

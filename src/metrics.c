@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "liveness.h"
 #include "report.h"
 #include "verdict.h"
@@ -64,11 +65,6 @@ static void fact_gauge(FILE *f, const struct snapshot *s, enum fact_id id, const
 		fprintf(f, "%s %.17g\n", name, x->real);
 	else
 		fprintf(f, "%s %lld\n", name, x->num);
-}
-
-static double seconds_between(const struct timespec *from, const struct timespec *to)
-{
-	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
 }
 
 char *metrics_text(const struct health_view *v, const struct timespec *now,
@@ -147,7 +143,7 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 	fprintf(f, "clustercheckd_mysqld_refused %d\n", snapshot_refused(s));
 	if (s->outcome != SNAP_NONE) {
 		header(f, "clustercheckd_snapshot_age_seconds", "gauge", "Age of the latest poll result.");
-		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", seconds_between(&s->taken, now));
+		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", clock_seconds_between(&s->taken, now));
 	}
 	header(f, "clustercheckd_polls_total", "counter", "Polls of mysqld.");
 	fprintf(f, "clustercheckd_polls_total %llu\n", (unsigned long long)v->counters.polls);
@@ -170,7 +166,7 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 	}
 
 	header(f, "clustercheckd_uptime_seconds", "gauge", "Seconds since the agent started.");
-	fprintf(f, "clustercheckd_uptime_seconds %.3f\n", seconds_between(&v->started, now));
+	fprintf(f, "clustercheckd_uptime_seconds %.3f\n", clock_seconds_between(&v->started, now));
 	header(f, "clustercheckd_build_info", "gauge", "The agent's version.");
 	fprintf(f, "clustercheckd_build_info{version=\"%s\"} 1\n", CLUSTERCHECKD_VERSION);
 
