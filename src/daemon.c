@@ -8,6 +8,7 @@
 
 #include "admin.h"
 #include "agent.h"
+#include "clock.h"
 #include "ctl.h"
 #include "health.h"
 #include "http.h"
@@ -180,8 +181,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		 * before it stops answering); a second one, or SIGINT, exits. */
 		if (sig == SIGTERM && !stopping && c->drain_seconds > 0) {
 			stopping = true;
-			clock_gettime(CLOCK_MONOTONIC, &stop_at);
-			stop_at.tv_sec += c->drain_seconds;
+			clock_deadline(&stop_at, (long long)c->drain_seconds * 1000);
 			log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)",
 				   c->drain_seconds);
 			admin_set_stopping(adm, c->drain_seconds);
@@ -194,12 +194,11 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		if (sig == SIGHUP)
 			reload(c, o, h, p);
 		admin_check_file(adm);
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		clock_mono(&now);
 		v = health_tick(h, &now);
 		sdnotify_tick(&v, &now);
 		log_rate_flush(false);
-		if (stopping && (now.tv_sec > stop_at.tv_sec ||
-				 (now.tv_sec == stop_at.tv_sec && now.tv_nsec >= stop_at.tv_nsec))) {
+		if (stopping && clock_reached(&now, &stop_at)) {
 			log_info("drain period over: stopping");
 			break;
 		}
