@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "bootstrapcmd.h"
-#include "ctl.h"
+#include "ctlclient.h"
 #include "http.h"
 #include "log.h"
 #include "net.h"
@@ -19,7 +19,7 @@
  * is a row here: main dispatches and --help lists from this table, and the
  * man page test checks that clustercheckd(8) documents every row. */
 const struct cli_command cli_commands[] = {
-	{"ctl", ctl_main, "ctl [--config FILE] [--ctl SOCKET] drain|maint|ready|status",
+	{"ctl", ctlclient_main, "ctl [--config FILE] [--ctl SOCKET] drain|maint|ready|status",
 	 "ask the running agent to drain (404), go into maintenance (503),\n"
 	 "                  come back (ready), or say what it answers now (status)"},
 	{"notify", notify_main, "notify [--config FILE] [--ctl SOCKET] --status S ...",
