@@ -1,6 +1,7 @@
-/* The control channel, the agent's side: the line protocol, mysqld's notify arguments, the
- * resolution of intents, a real socket round trip with its safety rules,
- * and the health's "mysqld said it is going down" flag. */
+/* The control channel, the agent's side: the line protocol, mysqld's
+ * notify arguments, the resolution of intents, a real socket round trip
+ * with its safety rules, and the health's "mysqld said it is going down"
+ * flag. The client's own behaviour is in test_ctlclient.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
