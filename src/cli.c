@@ -120,68 +120,76 @@ void cli_usage(FILE *out)
 		"2 usage error (or --check could not determine).\n");
 }
 
+/* One option from getopt_long: 0, or -1 after saying what is wrong. */
+static int take_option(int opt, char *arg, struct cli *o)
+{
+	char *end;
+
+	switch (opt) {
+	case 'c':
+		o->config = arg;
+		break;
+	case 'l':
+		o->listen = arg;
+		break;
+	case OPT_SOCKET:
+		o->socket = arg;
+		break;
+	case OPT_HOST:
+		o->host = arg;
+		break;
+	case OPT_PORT:
+		errno = 0;
+		o->port = strtol(arg, &end, 10);
+		if (errno || *end || o->port < 1 || o->port > 65535) {
+			fprintf(stderr, "clustercheckd: --port: '%s' is not a port (1-65535)\n", arg);
+			return -1;
+		}
+		break;
+	case OPT_USER:
+		o->user = arg;
+		break;
+	case OPT_SYSLOG:
+		o->syslog = true;
+		break;
+	case OPT_DEBUG:
+		o->debug = true;
+		break;
+	case OPT_CHECK_CONFIG:
+		o->check_config = true;
+		break;
+	case OPT_INETD:
+	case OPT_CHECK:
+		if (o->mode != MODE_DAEMON) {
+			fprintf(stderr, "clustercheckd: --inetd and --check are exclusive\n");
+			return -1;
+		}
+		o->mode = opt == OPT_INETD ? MODE_INETD : MODE_CHECK;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_VERSION:
+		printf("clustercheckd %s\n", CLUSTERCHECKD_VERSION);
+		exit(0);
+	case OPT_HELP:
+		cli_usage(stdout);
+		exit(0);
+	default:
+		cli_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
 int cli_parse(int argc, char **argv, struct cli *o)
 {
 	int c;
-	char *end;
 
 	o->port = -1;
-	while ((c = getopt_long(argc, argv, "c:l:", cli_opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->config = optarg;
-			break;
-		case 'l':
-			o->listen = optarg;
-			break;
-		case OPT_SOCKET:
-			o->socket = optarg;
-			break;
-		case OPT_HOST:
-			o->host = optarg;
-			break;
-		case OPT_PORT:
-			errno = 0;
-			o->port = strtol(optarg, &end, 10);
-			if (errno || *end || o->port < 1 || o->port > 65535) {
-				fprintf(stderr, "clustercheckd: --port: '%s' is not a port (1-65535)\n", optarg);
-				return -1;
-			}
-			break;
-		case OPT_USER:
-			o->user = optarg;
-			break;
-		case OPT_SYSLOG:
-			o->syslog = true;
-			break;
-		case OPT_DEBUG:
-			o->debug = true;
-			break;
-		case OPT_CHECK_CONFIG:
-			o->check_config = true;
-			break;
-		case OPT_INETD:
-		case OPT_CHECK:
-			if (o->mode != MODE_DAEMON) {
-				fprintf(stderr, "clustercheckd: --inetd and --check are exclusive\n");
-				return -1;
-			}
-			o->mode = c == OPT_INETD ? MODE_INETD : MODE_CHECK;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_VERSION:
-			printf("clustercheckd %s\n", CLUSTERCHECKD_VERSION);
-			exit(0);
-		case OPT_HELP:
-			cli_usage(stdout);
-			exit(0);
-		default:
-			cli_usage(stderr);
+	while ((c = getopt_long(argc, argv, "c:l:", cli_opts, NULL)) != -1)
+		if (take_option(c, optarg, o) != 0)
 			return -1;
-		}
-	}
 	if (optind < argc) {
 		/* Subcommands and the drop-in were dispatched before: a word
 		 * left here is a typo, and saying so beats guessing. */
