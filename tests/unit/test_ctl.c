@@ -22,6 +22,7 @@
 #include "ctlclient.h"
 #include "health.h"
 #include "notify.h"
+#include "tmpdir.h"
 
 static char tmpdir[128];
 
@@ -357,19 +358,13 @@ static void test_notified_down_until_a_later_poll(void **state)
 static int make_tmpdir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_ctl.XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	return chmod(tmpdir, 0700);
+	return tmpdir_make(tmpdir, sizeof tmpdir, "test_ctl");
 }
 
 static int remove_tmpdir(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return tmpdir_remove(tmpdir);
 }
 
 int main(void)

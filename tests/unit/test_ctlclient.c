@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "ctlclient.h"
+#include "tmpdir.h"
 
 static char tmpdir[64];
 
@@ -122,19 +123,13 @@ static void test_main_exit_codes(void **state)
 static int make_tmpdir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_ctlclient.XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	return chmod(tmpdir, 0700);
+	return tmpdir_make(tmpdir, sizeof tmpdir, "test_ctlclient");
 }
 
 static int remove_tmpdir(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return tmpdir_remove(tmpdir);
 }
 
 int main(void)
