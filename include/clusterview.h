@@ -13,8 +13,6 @@
 #include "http.h"
 #include "writer.h"
 
-long long clusterview_ms(const struct timespec *t);
-
 /* The "cluster" object of /status and /cluster; NULL when out of memory. */
 json_t *clusterview_json(const struct health_view *v, const struct timespec *now);
 

@@ -1,8 +1,8 @@
-/* The local control channel: a unix socket whose file permissions are the
- * access control, a one-line protocol, bounded reads with timeouts. Used by
- * `clustercheckd ctl drain|maint|ready|status` and `clustercheckd notify`
- * (mysqld's wsrep_notify_cmd). There is deliberately no network way to
- * change the agent's state. */
+/* The local control channel, the agent's side: a unix socket whose file
+ * permissions are the access control, a one-line protocol, bounded reads
+ * with timeouts. Its clients (`clustercheckd ctl`, `clustercheckd notify`)
+ * are in ctlclient.h. There is deliberately no network way to change the
+ * agent's state. */
 #ifndef CLUSTERCHECKD_CTL_H
 #define CLUSTERCHECKD_CTL_H
 
@@ -49,19 +49,5 @@ struct ctl_server *ctl_server_start(const char *path, unsigned mode, const char 
 				    ctl_handler_fn fn, void *ctx, char *err, size_t errlen);
 /* Stops the thread and removes the socket file. */
 void ctl_server_stop(struct ctl_server *s);
-
-/* Client: sends `line` and, when reply is not NULL, reads the answer until
- * the agent closes or timeout_ms passes. Never blocks longer than
- * timeout_ms in total. 0, or -1 with err set. */
-int ctl_send(const char *path, const char *line, char *reply, size_t reply_len, int timeout_ms,
-	     char *err, size_t errlen);
-
-/* `clustercheckd ctl [--config F] [--ctl PATH] drain|maint|ready|status` */
-int ctl_main(int argc, char **argv);
-
-/* The socket path for the client side: --ctl, else the config's, else the
- * default. `config` may be NULL (default file, missing is fine). */
-void ctl_socket_path(const char *opt_ctl, const char *config, char *out, size_t len,
-		     char *note, size_t note_len);
 
 #endif

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clock.h"
 #include "log.h"
 #include "notify.h"
 
@@ -145,7 +146,7 @@ static void status_lines(struct admin *a, char *out, size_t len)
 	char agent[256];
 
 	health_view(a->health, &v);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	verdict = verdict_decide(&v.snap, v.admin, &v.policy, &now);
 	agent_line(&v, &now, &a->weight, agent, sizeof agent);
 	agent[strcspn(agent, "\n")] = '\0';

@@ -3,7 +3,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -14,6 +13,8 @@
 
 #include "cfg.h"
 #include "acceptor.h"
+#include "clock.h"
+#include "io.h"
 #include "log.h"
 #include "net.h"
 #include "verdict.h"
@@ -92,59 +93,6 @@ struct agent_server {
 	void *ctx;
 };
 
-static long long mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static void write_all(int fd, const char *buf, size_t len)
-{
-	long long deadline = mono_ms() + AGENT_WRITE_MS;
-
-	while (len > 0) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w > 0) {
-			buf += w;
-			len -= (size_t)w;
-			continue;
-		}
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {
-			struct pollfd p = {.fd = fd, .events = POLLOUT};
-			long long left = deadline - mono_ms();
-			if (left > 0 && poll(&p, 1, (int)left) > 0)
-				continue;
-		}
-		return; /* the peer went away or stalled: nothing to do */
-	}
-}
-
-/* Read and ignore whatever HAProxy sent (agent-send), until it closes or
- * a short timeout: the answer never depends on it. Connections are served
- * one at a time, so the wait stops as soon as another one is waiting to be
- * accepted: a flood of idle connections must not queue HAProxy's behind
- * 100 ms each. */
-static void drain_input(int fd, int listen_fd)
-{
-	long long deadline = mono_ms() + AGENT_READ_MS;
-	char junk[512];
-
-	for (;;) {
-		struct pollfd p[2] = {{.fd = fd, .events = POLLIN}, {.fd = listen_fd, .events = POLLIN}};
-		long long left = deadline - mono_ms();
-
-		if (left <= 0 || poll(p, 2, (int)left) <= 0 || (p[1].revents & POLLIN))
-			return;
-		ssize_t r = recv(fd, junk, sizeof junk, MSG_DONTWAIT);
-		if (r == 0 || (r < 0 && errno != EINTR && errno != EAGAIN))
-			return;
-	}
-}
-
 static void serve_connection(void *ctx, int fd)
 {
 	struct agent_server *s = ctx;
@@ -154,12 +102,18 @@ static void serve_connection(void *ctx, int fd)
 	size_t n;
 
 	s->view(s->ctx, &view);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	n = agent_line(&view, &now, &s->weight, line, sizeof line);
-	/* The answer first: HAProxy's agent-inter is also its timeout. */
-	write_all(fd, line, n);
+	/* The answer first: HAProxy's agent-inter is also its timeout. A peer
+	 * that went away or stalled leaves nothing to do. */
+	io_write_all(fd, line, n, clock_deadline_ms(AGENT_WRITE_MS));
 	shutdown(fd, SHUT_WR);
-	drain_input(fd, s->listen_fd);
+	/* Whatever HAProxy sent (agent-send) is read and ignored, until it
+	 * closes or a short timeout: the answer never depends on it.
+	 * Connections are served one at a time, so the wait stops as soon as
+	 * another one is waiting to be accepted: a flood of idle connections
+	 * must not queue HAProxy's behind AGENT_READ_MS each. */
+	io_drain(fd, clock_deadline_ms(AGENT_READ_MS), s->listen_fd);
 	close(fd);
 }
 

@@ -101,6 +101,90 @@ static char *slurp(const char *path, size_t *len)
 	return buf;
 }
 
+/* A private directory for mariadbd's log, owned by `user` when it drops to
+ * it (mariadbd must write its log there). 0, or 2 (the exit status). */
+static int private_log_dir(char *dir, char *logpath, size_t logpath_len, const char *user)
+{
+	if (!mkdtemp(dir)) {
+		perror("clustercheckd recover: mkdtemp");
+		return 2;
+	}
+	snprintf(logpath, logpath_len, "%s/recover.log", dir);
+	if (user && geteuid() == 0) {
+		struct passwd *pw = getpwnam(user);
+
+		if (!pw || chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
+			fprintf(stderr, "clustercheckd recover: cannot give %s to user %s\n", dir, user);
+			rmdir(dir);
+			return 2;
+		}
+	}
+	return 0;
+}
+
+/* Runs `mariadbd --wsrep-recover` and waits for it. 0 with its wait
+ * status, or 2. */
+static int run_wsrep_recover(const char *mariadbd, const char *defaults, const char *user,
+			     const char *logpath, int *status)
+{
+	char arg_log[96], arg_def[PATH_MAX + 20], arg_user[96];
+	char *args[8];
+	int n = 0;
+	pid_t pid;
+
+	snprintf(arg_log, sizeof arg_log, "--log-error=%s", logpath);
+	snprintf(arg_def, sizeof arg_def, "--defaults-file=%s", defaults ? defaults : "");
+	snprintf(arg_user, sizeof arg_user, "--user=%s", user ? user : "");
+	args[n++] = (char *)mariadbd;
+	if (defaults)
+		args[n++] = arg_def; /* must come first */
+	args[n++] = "--wsrep-recover";
+	args[n++] = arg_log;
+	if (user)
+		args[n++] = arg_user;
+	args[n] = NULL;
+	fprintf(stderr, "clustercheckd recover: running %s --wsrep-recover (a full InnoDB start: it may take minutes)\n",
+		mariadbd);
+	fflush(stderr);
+	pid = fork();
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDWR);
+
+		if (devnull >= 0) {
+			dup2(devnull, 0);
+			dup2(devnull, 1);
+		}
+		execv(mariadbd, args);
+		_exit(127);
+	}
+	if (pid < 0 || waitpid(pid, status, 0) < 0) {
+		perror("clustercheckd recover");
+		return 2;
+	}
+	return 0;
+}
+
+/* The position mariadbd logged; the log and its directory are removed.
+ * 0, or 2. */
+static int read_recovered(const char *dir, const char *logpath, int status,
+			  struct recovered_position *pos)
+{
+	char why[160];
+	size_t len;
+	char *log = slurp(logpath, &len);
+
+	unlink(logpath);
+	rmdir(dir);
+	if (!log || recovery_parse_log(log, len, pos, why, sizeof why) != 0) {
+		fprintf(stderr, "clustercheckd recover: %s (mariadbd exit status %d)\n",
+			log ? why : "mariadbd wrote no log", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
+		free(log);
+		return 2;
+	}
+	free(log);
+	return 0;
+}
+
 int recover_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -112,12 +196,10 @@ int recover_main(int argc, char **argv)
 		{NULL, 0, NULL, 0},
 	};
 	const char *config = NULL, *mariadbd = "/usr/sbin/mariadbd", *defaults = NULL, *user = NULL;
-	char dir[] = "/tmp/clustercheckd-recover.XXXXXX", logpath[64], arg_log[96], arg_def[PATH_MAX + 20],
-	     arg_user[96], why[160];
+	char dir[] = "/tmp/clustercheckd-recover.XXXXXX", logpath[64];
 	struct recovered_position pos;
 	struct cfg c;
 	int opt, status;
-	pid_t pid;
 
 	while ((opt = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
 		switch (opt) {
@@ -142,63 +224,12 @@ int recover_main(int argc, char **argv)
 		explicit_bzero(&c, sizeof c);
 		return 2;
 	}
-	if (!mkdtemp(dir)) {
-		perror("clustercheckd recover: mkdtemp");
+	if (private_log_dir(dir, logpath, sizeof logpath, user) != 0 ||
+	    run_wsrep_recover(mariadbd, defaults, user, logpath, &status) != 0 ||
+	    read_recovered(dir, logpath, status, &pos) != 0) {
+		explicit_bzero(&c, sizeof c);
 		return 2;
 	}
-	snprintf(logpath, sizeof logpath, "%s/recover.log", dir);
-	if (user && geteuid() == 0) {
-		struct passwd *pw = getpwnam(user);
-
-		/* mariadbd drops to this user and must write its log. */
-		if (!pw || chown(dir, pw->pw_uid, pw->pw_gid) != 0) {
-			fprintf(stderr, "clustercheckd recover: cannot give %s to user %s\n", dir, user);
-			rmdir(dir);
-			return 2;
-		}
-	}
-	snprintf(arg_log, sizeof arg_log, "--log-error=%s", logpath);
-	snprintf(arg_def, sizeof arg_def, "--defaults-file=%s", defaults ? defaults : "");
-	snprintf(arg_user, sizeof arg_user, "--user=%s", user ? user : "");
-	char *args[8];
-	int n = 0;
-	args[n++] = (char *)mariadbd;
-	if (defaults)
-		args[n++] = arg_def; /* must come first */
-	args[n++] = "--wsrep-recover";
-	args[n++] = arg_log;
-	if (user)
-		args[n++] = arg_user;
-	args[n] = NULL;
-	fprintf(stderr, "clustercheckd recover: running %s --wsrep-recover (a full InnoDB start: it may take minutes)\n",
-		mariadbd);
-	fflush(stderr);
-	pid = fork();
-	if (pid == 0) {
-		int devnull = open("/dev/null", O_RDWR);
-
-		if (devnull >= 0) {
-			dup2(devnull, 0);
-			dup2(devnull, 1);
-		}
-		execv(mariadbd, args);
-		_exit(127);
-	}
-	if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-		perror("clustercheckd recover");
-		return 2;
-	}
-	size_t len;
-	char *log = slurp(logpath, &len);
-	unlink(logpath);
-	rmdir(dir);
-	if (!log || recovery_parse_log(log, len, &pos, why, sizeof why) != 0) {
-		fprintf(stderr, "clustercheckd recover: %s (mariadbd exit status %d)\n",
-			log ? why : "mariadbd wrote no log", WIFEXITED(status) ? WEXITSTATUS(status) : -1);
-		free(log);
-		return 2;
-	}
-	free(log);
 	if (c.cluster.recovered_file[0] && store_position(c.cluster.recovered_file, &pos) != 0) {
 		fprintf(stderr, "clustercheckd recover: cannot write %s: %s\n", c.cluster.recovered_file,
 			strerror(errno));
@@ -253,8 +284,9 @@ static json_t *jget(json_t *o, const char *a, const char *b)
 	return json_object_get(json_object_get(o, a), b);
 }
 
-/* One agent's /status -> what the decision needs. */
-static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct recovery_node *n)
+/* GET <url>/status: the parsed body, or NULL with n->error set. */
+static json_t *fetch_status(const struct cluster_peer_cfg *pc, unsigned timeout_ms,
+			    struct recovery_node *n)
 {
 	CURL *e = curl_easy_init();
 	struct body b = {0};
@@ -263,15 +295,12 @@ static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct r
 	size_t ul = strlen(pc->url);
 	json_t *j;
 
-	memset(n, 0, sizeof *n);
-	snprintf(n->name, sizeof n->name, "%s", pc->name);
-	n->priority = pc->priority;
 	if (ul && pc->url[ul - 1] == '/')
 		ul--;
 	snprintf(url, sizeof url, "%.*s/status", (int)ul, pc->url);
 	if (!e) {
 		snprintf(n->error, sizeof n->error, "cannot start libcurl");
-		return;
+		return NULL;
 	}
 	curl_easy_setopt(e, CURLOPT_URL, url);
 	curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L);
@@ -289,34 +318,23 @@ static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct r
 		snprintf(n->error, sizeof n->error, "%.*s", (int)sizeof n->error - 1,
 			 rc != CURLE_OK ? (err[0] ? err : curl_easy_strerror(rc)) : "HTTP error from /status");
 		free(b.buf);
-		return;
+		return NULL;
 	}
 	j = json_loadb(b.buf ? b.buf : "", b.len, 0, NULL);
 	free(b.buf);
 	if (!j || !json_is_object(jget(j, "cluster", "recovery"))) {
 		snprintf(n->error, sizeof n->error, "its /status has no cluster.recovery (cluster.peers not set there?)");
 		json_decref(j);
-		return;
+		return NULL;
 	}
-	n->answered = true;
-	n->mysqld_running = jstr(j, "mysqld.outcome") && strcmp(jstr(j, "mysqld.outcome"), "answered") == 0;
-	n->primary = n->mysqld_running && jstr(j, "facts.wsrep_cluster_status") &&
-		     strcmp(jstr(j, "facts.wsrep_cluster_status"), "Primary") == 0;
-	json_t *g = json_object_get(j, "grastate");
-	if (jstr(g, "uuid")) {
-		n->grastate.uuid_ok = true;
-		snprintf(n->grastate.uuid, sizeof n->grastate.uuid, "%s", jstr(g, "uuid"));
-	}
-	if (json_is_integer(json_object_get(g, "seqno"))) {
-		n->grastate.seqno_ok = true;
-		n->grastate.seqno = json_integer_value(json_object_get(g, "seqno"));
-	}
-	if (json_is_boolean(json_object_get(g, "safe_to_bootstrap"))) {
-		n->grastate.safe_to_bootstrap_ok = true;
-		n->grastate.safe_to_bootstrap = json_is_true(json_object_get(g, "safe_to_bootstrap"));
-	}
-	json_t *rec = jget(j, "cluster", "recovery");
+	return j;
+}
+
+/* cluster.recovery: the saved view (gvwstate.dat) and a recovered position. */
+static void read_recovery(json_t *rec, struct recovery_node *n)
+{
 	json_t *gv = json_object_get(rec, "gvwstate"), *r = json_object_get(rec, "recovered");
+
 	if (json_is_true(json_object_get(gv, "present"))) {
 		json_t *m = json_object_get(gv, "members");
 
@@ -333,6 +351,37 @@ static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct r
 		snprintf(n->position.uuid, sizeof n->position.uuid, "%s", jstr(r, "uuid"));
 		n->position.seqno = json_integer_value(json_object_get(r, "seqno"));
 	}
+}
+
+/* One agent's /status -> what the decision needs. */
+static void ask(const struct cluster_peer_cfg *pc, unsigned timeout_ms, struct recovery_node *n)
+{
+	json_t *j, *g;
+
+	memset(n, 0, sizeof *n);
+	snprintf(n->name, sizeof n->name, "%s", pc->name);
+	n->priority = pc->priority;
+	j = fetch_status(pc, timeout_ms, n);
+	if (!j)
+		return;
+	n->answered = true;
+	n->mysqld_running = jstr(j, "mysqld.outcome") && strcmp(jstr(j, "mysqld.outcome"), "answered") == 0;
+	n->primary = n->mysqld_running && jstr(j, "facts.wsrep_cluster_status") &&
+		     strcmp(jstr(j, "facts.wsrep_cluster_status"), "Primary") == 0;
+	g = json_object_get(j, "grastate");
+	if (jstr(g, "uuid")) {
+		n->grastate.uuid_ok = true;
+		snprintf(n->grastate.uuid, sizeof n->grastate.uuid, "%s", jstr(g, "uuid"));
+	}
+	if (json_is_integer(json_object_get(g, "seqno"))) {
+		n->grastate.seqno_ok = true;
+		n->grastate.seqno = json_integer_value(json_object_get(g, "seqno"));
+	}
+	if (json_is_boolean(json_object_get(g, "safe_to_bootstrap"))) {
+		n->grastate.safe_to_bootstrap_ok = true;
+		n->grastate.safe_to_bootstrap = json_is_true(json_object_get(g, "safe_to_bootstrap"));
+	}
+	read_recovery(jget(j, "cluster", "recovery"), n);
 	json_decref(j);
 }
 

@@ -9,7 +9,7 @@
 #include <unistd.h>
 
 #include "bootstrapcmd.h"
-#include "ctl.h"
+#include "ctlclient.h"
 #include "http.h"
 #include "log.h"
 #include "net.h"
@@ -19,7 +19,7 @@
  * is a row here: main dispatches and --help lists from this table, and the
  * man page test checks that clustercheckd(8) documents every row. */
 const struct cli_command cli_commands[] = {
-	{"ctl", ctl_main, "ctl [--config FILE] [--ctl SOCKET] drain|maint|ready|status",
+	{"ctl", ctlclient_main, "ctl [--config FILE] [--ctl SOCKET] drain|maint|ready|status",
 	 "ask the running agent to drain (404), go into maintenance (503),\n"
 	 "                  come back (ready), or say what it answers now (status)"},
 	{"notify", notify_main, "notify [--config FILE] [--ctl SOCKET] --status S ...",
@@ -120,9 +120,76 @@ void cli_usage(FILE *out)
 		"2 usage error (or --check could not determine).\n");
 }
 
-/* What getopt cannot see: words left over, options that do not go together. */
-static int check_leftovers(int argc, char **argv, const struct cli *o)
+/* One option from getopt_long: 0, or -1 after saying what is wrong. */
+static int take_option(int opt, char *arg, struct cli *o)
 {
+	char *end;
+
+	switch (opt) {
+	case 'c':
+		o->config = arg;
+		break;
+	case 'l':
+		o->listen = arg;
+		break;
+	case OPT_SOCKET:
+		o->socket = arg;
+		break;
+	case OPT_HOST:
+		o->host = arg;
+		break;
+	case OPT_PORT:
+		errno = 0;
+		o->port = strtol(arg, &end, 10);
+		if (errno || *end || o->port < 1 || o->port > 65535) {
+			fprintf(stderr, "clustercheckd: --port: '%s' is not a port (1-65535)\n", arg);
+			return -1;
+		}
+		break;
+	case OPT_USER:
+		o->user = arg;
+		break;
+	case OPT_SYSLOG:
+		o->syslog = true;
+		break;
+	case OPT_DEBUG:
+		o->debug = true;
+		break;
+	case OPT_CHECK_CONFIG:
+		o->check_config = true;
+		break;
+	case OPT_INETD:
+	case OPT_CHECK:
+		if (o->mode != MODE_DAEMON) {
+			fprintf(stderr, "clustercheckd: --inetd and --check are exclusive\n");
+			return -1;
+		}
+		o->mode = opt == OPT_INETD ? MODE_INETD : MODE_CHECK;
+		break;
+	case OPT_JSON:
+		o->json = true;
+		break;
+	case OPT_VERSION:
+		printf("clustercheckd %s\n", CLUSTERCHECKD_VERSION);
+		exit(0);
+	case OPT_HELP:
+		cli_usage(stdout);
+		exit(0);
+	default:
+		cli_usage(stderr);
+		return -1;
+	}
+	return 0;
+}
+
+int cli_parse(int argc, char **argv, struct cli *o)
+{
+	int c;
+
+	o->port = -1;
+	while ((c = getopt_long(argc, argv, "c:l:", cli_opts, NULL)) != -1)
+		if (take_option(c, optarg, o) != 0)
+			return -1;
 	if (optind < argc) {
 		/* Subcommands and the drop-in were dispatched before: a word
 		 * left here is a typo, and saying so beats guessing. */
@@ -139,71 +206,6 @@ static int check_leftovers(int argc, char **argv, const struct cli *o)
 		return -1;
 	}
 	return 0;
-}
-
-int cli_parse(int argc, char **argv, struct cli *o)
-{
-	int c;
-	char *end;
-
-	o->port = -1;
-	while ((c = getopt_long(argc, argv, "c:l:", cli_opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			o->config = optarg;
-			break;
-		case 'l':
-			o->listen = optarg;
-			break;
-		case OPT_SOCKET:
-			o->socket = optarg;
-			break;
-		case OPT_HOST:
-			o->host = optarg;
-			break;
-		case OPT_PORT:
-			errno = 0;
-			o->port = strtol(optarg, &end, 10);
-			if (errno || *end || o->port < 1 || o->port > 65535) {
-				fprintf(stderr, "clustercheckd: --port: '%s' is not a port (1-65535)\n", optarg);
-				return -1;
-			}
-			break;
-		case OPT_USER:
-			o->user = optarg;
-			break;
-		case OPT_SYSLOG:
-			o->syslog = true;
-			break;
-		case OPT_DEBUG:
-			o->debug = true;
-			break;
-		case OPT_CHECK_CONFIG:
-			o->check_config = true;
-			break;
-		case OPT_INETD:
-		case OPT_CHECK:
-			if (o->mode != MODE_DAEMON) {
-				fprintf(stderr, "clustercheckd: --inetd and --check are exclusive\n");
-				return -1;
-			}
-			o->mode = c == OPT_INETD ? MODE_INETD : MODE_CHECK;
-			break;
-		case OPT_JSON:
-			o->json = true;
-			break;
-		case OPT_VERSION:
-			printf("clustercheckd %s\n", CLUSTERCHECKD_VERSION);
-			exit(0);
-		case OPT_HELP:
-			cli_usage(stdout);
-			exit(0);
-		default:
-			cli_usage(stderr);
-			return -1;
-		}
-	}
-	return check_leftovers(argc, argv, o);
 }
 
 bool cli_has_flag(int argc, char **argv, const char *flag)

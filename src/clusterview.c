@@ -5,14 +5,11 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
+
 /* /writer answers from a decision at most this old; older means the peers
  * thread is stuck, and a stuck thread must not keep a node the writer. */
 #define CLUSTERVIEW_DECISION_MAX_AGE_MS 1000
-
-long long clusterview_ms(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000 + t->tv_nsec / 1000000;
-}
 
 /* Reasons may quote mysqld's text, which need not be UTF-8: jansson refuses
  * such strings, so anything outside printable ASCII becomes '?'. */
@@ -32,7 +29,7 @@ static json_t *str(const char *s)
 
 static long long since(const struct health_view *v, const struct timespec *now)
 {
-	long long d = clusterview_ms(now) - v->cluster.evaluated_ms;
+	long long d = clock_ms(now) - v->cluster.evaluated_ms;
 
 	return d < 0 ? 0 : d;
 }

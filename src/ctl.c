@@ -6,21 +6,17 @@
 #include <grp.h>
 #include <libgen.h>
 #include <limits.h>
-#include <poll.h>
-#include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "cfg.h"
 #include "acceptor.h"
-#include "log.h"
+#include "clock.h"
+#include "io.h"
 
 /* A client gets this long to send its line and read the answer; the agent
  * serves one client at a time, so a stalled one only delays others. */
@@ -88,84 +84,6 @@ int ctl_parse_line(const char *line, struct ctl_request *out)
 	return 0;
 }
 
-/* ---- shared I/O with deadlines ---- */
-
-static long long mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
-static int wait_fd(int fd, short events, long long deadline)
-{
-	for (;;) {
-		struct pollfd p = {.fd = fd, .events = events};
-		long long left = deadline - mono_ms();
-		int r;
-
-		if (left <= 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		r = poll(&p, 1, (int)left);
-		if (r > 0)
-			return 0;
-		if (r == 0) {
-			errno = ETIMEDOUT;
-			return -1;
-		}
-		if (errno != EINTR)
-			return -1;
-	}
-}
-
-static int write_all(int fd, const char *buf, size_t len, long long deadline)
-{
-	while (len > 0) {
-		ssize_t w = send(fd, buf, len, MSG_NOSIGNAL | MSG_DONTWAIT);
-		if (w > 0) {
-			buf += w;
-			len -= (size_t)w;
-		} else if (w < 0 && (errno == EAGAIN || errno == EINTR)) {
-			if (wait_fd(fd, POLLOUT, deadline) != 0)
-				return -1;
-		} else {
-			return -1;
-		}
-	}
-	return 0;
-}
-
-/* Reads until '\n' (stop_at_newline), EOF, a full buffer or the deadline.
- * Always NUL-terminates. Returns the length, or -1. */
-static ssize_t read_bounded(int fd, char *buf, size_t len, bool stop_at_newline, long long deadline)
-{
-	size_t got = 0;
-
-	while (got + 1 < len) {
-		ssize_t r = recv(fd, buf + got, len - 1 - got, MSG_DONTWAIT);
-		if (r > 0) {
-			got += (size_t)r;
-			if (stop_at_newline && memchr(buf, '\n', got))
-				break;
-		} else if (r == 0) {
-			break;
-		} else if (errno == EAGAIN || errno == EINTR) {
-			if (wait_fd(fd, POLLIN, deadline) != 0) {
-				buf[got] = '\0';
-				return got ? (ssize_t)got : -1;
-			}
-		} else {
-			buf[got] = '\0';
-			return -1;
-		}
-	}
-	buf[got] = '\0';
-	return (ssize_t)got;
-}
-
 /* ---- server ---- */
 
 struct ctl_server {
@@ -179,7 +97,7 @@ struct ctl_server {
 static void serve_connection(void *ctx, int fd)
 {
 	struct ctl_server *s = ctx;
-	long long deadline = mono_ms() + CTL_IO_MS;
+	long long deadline = clock_deadline_ms(CTL_IO_MS);
 	struct ctl_peer peer = {.pid = 0, .uid = (uid_t)-1, .gid = (gid_t)-1};
 	struct ucred cred;
 	socklen_t cred_len = sizeof cred;
@@ -192,7 +110,7 @@ static void serve_connection(void *ctx, int fd)
 		peer.uid = cred.uid;
 		peer.gid = cred.gid;
 	}
-	n = read_bounded(fd, line, sizeof line, true, deadline);
+	n = io_read_bounded(fd, line, sizeof line, true, deadline);
 	if (n <= 0) {
 		close(fd);
 		return;
@@ -207,12 +125,9 @@ static void serve_connection(void *ctx, int fd)
 		reply[0] = '\0';
 		s->fn(s->ctx, &req, &peer, reply, sizeof reply);
 	}
-	write_all(fd, reply, strlen(reply), deadline);
-	/* Unread input would turn close() into a reset that can destroy the
-	 * answer before the client reads it: discard it, still bounded. */
+	io_write_all(fd, reply, strlen(reply), deadline);
 	shutdown(fd, SHUT_WR);
-	while (mono_ms() < deadline && read_bounded(fd, line, sizeof line, false, deadline) > 0)
-		;
+	io_drain(fd, deadline, -1);
 	close(fd);
 }
 
@@ -368,118 +283,4 @@ void ctl_server_stop(struct ctl_server *s)
 	close(s->listen_fd);
 	unlink(s->path);
 	free(s);
-}
-
-/* ---- client ---- */
-
-int ctl_send(const char *path, const char *line, char *reply, size_t reply_len, int timeout_ms,
-	     char *err, size_t errlen)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	long long deadline = mono_ms() + timeout_ms;
-	int fd;
-
-	if (strlen(path) >= sizeof sa.sun_path) {
-		snprintf(err, errlen, "%s: path too long", path);
-		return -1;
-	}
-	snprintf(sa.sun_path, sizeof sa.sun_path, "%s", path);
-	/* Non-blocking: a unix connect() to an agent whose backlog is full
-	 * would otherwise wait, and mysqld waits for `notify`. */
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
-	if (fd < 0) {
-		snprintf(err, errlen, "socket: %s", strerror(errno));
-		return -1;
-	}
-	if (connect(fd, (struct sockaddr *)&sa, sizeof sa) != 0) {
-		snprintf(err, errlen, "cannot connect to %s: %s", path,
-			 errno == EAGAIN ? "the agent is busy" : strerror(errno));
-		close(fd);
-		return -1;
-	}
-	if (write_all(fd, line, strlen(line), deadline) != 0) {
-		snprintf(err, errlen, "cannot send to %s: %s", path, strerror(errno));
-		close(fd);
-		return -1;
-	}
-	shutdown(fd, SHUT_WR);
-	if (reply && reply_len) {
-		if (read_bounded(fd, reply, reply_len, false, deadline) < 0) {
-			snprintf(err, errlen, "no answer from %s: %s", path, strerror(errno));
-			close(fd);
-			return -1;
-		}
-	}
-	close(fd);
-	return 0;
-}
-
-void ctl_socket_path(const char *opt_ctl, const char *config, char *out, size_t len,
-		     char *note, size_t note_len)
-{
-	struct cfg c;
-
-	note[0] = '\0';
-	if (opt_ctl) {
-		snprintf(out, len, "%s", opt_ctl);
-		return;
-	}
-	cfg_defaults(&c);
-	if (cfg_load(&c, config ? config : CFG_DEFAULT_PATH, config != NULL, NULL, NULL) != 0) {
-		/* Often unreadable on purpose (it may hold the password): the
-		 * default socket is the best guess. */
-		cfg_defaults(&c);
-		snprintf(note, note_len, " (could not read %s; pass --ctl PATH)",
-			 config ? config : CFG_DEFAULT_PATH);
-	}
-	snprintf(out, len, "%s", c.ctl_socket);
-	explicit_bzero(&c, sizeof c);
-}
-
-static void ctl_usage(FILE *f)
-{
-	fprintf(f, "usage: clustercheckd ctl [--config FILE] [--ctl SOCKET] ready|drain|maint|status\n"
-		   "  drain   answer \"draining\" (404; agent-check \"drain\"): no new connections\n"
-		   "  maint   answer 503 \"in maintenance\" (agent-check \"maint\")\n"
-		   "  ready   back to normal\n"
-		   "  status  what the agent answers now, and why\n");
-}
-
-int ctl_main(int argc, char **argv)
-{
-	const char *config = NULL, *opt_ctl = NULL, *cmd = NULL;
-	char path[PATH_MAX], note[PATH_MAX + 64], line[64], reply[CTL_REPLY_MAX], err[PATH_MAX + 128];
-	struct ctl_request req;
-
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "--config") == 0 || strcmp(argv[i], "-c") == 0) && i + 1 < argc) {
-			config = argv[++i];
-		} else if (strcmp(argv[i], "--ctl") == 0 && i + 1 < argc) {
-			opt_ctl = argv[++i];
-		} else if (strcmp(argv[i], "--help") == 0) {
-			ctl_usage(stdout);
-			return 0;
-		} else if (!cmd && argv[i][0] != '-') {
-			cmd = argv[i];
-		} else {
-			ctl_usage(stderr);
-			return 2;
-		}
-	}
-	snprintf(line, sizeof line, "%s\n", cmd ? cmd : "");
-	if (!cmd || ctl_parse_line(line, &req) != 0 || req.cmd == CTL_NOTIFY) {
-		ctl_usage(stderr);
-		return 2;
-	}
-	ctl_socket_path(opt_ctl, config, path, sizeof path, note, sizeof note);
-	if (!path[0]) {
-		fprintf(stderr, "clustercheckd ctl: ctl.socket is off in the configuration\n");
-		return 3;
-	}
-	if (ctl_send(path, line, reply, sizeof reply, 3000, err, sizeof err) != 0) {
-		fprintf(stderr, "clustercheckd ctl: %s%s\n", err, note);
-		return 3;
-	}
-	fputs(reply, stdout);
-	return strncmp(reply, "ok", 2) == 0 ? 0 : 1;
 }

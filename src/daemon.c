@@ -9,6 +9,7 @@
 
 #include "admin.h"
 #include "agent.h"
+#include "clock.h"
 #include "ctl.h"
 #include "health.h"
 #include "http.h"
@@ -173,8 +174,7 @@ static bool on_signal(struct daemon *d, int sig)
 
 	if (sig == SIGTERM && !d->stopping && drain > 0) {
 		d->stopping = true;
-		clock_gettime(CLOCK_MONOTONIC, &d->stop_at);
-		d->stop_at.tv_sec += drain;
+		clock_deadline(&d->stop_at, (long long)drain * 1000);
 		log_notice("SIGTERM: draining for %u s, then exiting (SIGTERM again exits now)", drain);
 		admin_set_stopping(d->adm, drain);
 		sdnotify_stopping("SIGTERM: draining");
@@ -199,12 +199,11 @@ static void daemon_loop(struct daemon *d)
 		if (on_signal(d, sigtimedwait(&d->sigs, NULL, &tick)))
 			return;
 		admin_check_file(d->adm);
-		clock_gettime(CLOCK_MONOTONIC, &now);
+		clock_mono(&now);
 		v = health_tick(d->h, &now);
 		sdnotify_tick(&v, &now);
 		log_rate_flush(false);
-		if (d->stopping && (now.tv_sec > d->stop_at.tv_sec ||
-				    (now.tv_sec == d->stop_at.tv_sec && now.tv_nsec >= d->stop_at.tv_nsec))) {
+		if (d->stopping && clock_reached(&now, &d->stop_at)) {
 			log_info("drain period over: stopping");
 			return;
 		}

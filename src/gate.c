@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "log.h"
 #include "pending.h"
 
@@ -51,14 +52,6 @@ struct gate {
 	char *buf;
 	long long listen_paused_until; /* 0: listening */
 };
-
-static long long mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
 
 static void addr_key(const struct sockaddr_storage *ss, struct pending_addr *k)
 {
@@ -264,7 +257,7 @@ static void *run(void *arg)
 	bool behind = false;
 
 	for (;;) {
-		long long now = mono_ms(), next = pending_next_deadline(g->pending);
+		long long now = clock_mono_ms(), next = pending_next_deadline(g->pending);
 		int wait = 1000, n;
 
 		if (behind)
@@ -278,7 +271,7 @@ static void *run(void *arg)
 			log_warn("http: epoll_wait");
 			break;
 		}
-		now = mono_ms();
+		now = clock_mono_ms();
 		for (int i = 0; i < n; i++) {
 			uint64_t d = evs[i].data.u64;
 			if (d == EV_WAKE)

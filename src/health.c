@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "log.h"
 
 struct health {
@@ -30,18 +31,11 @@ static void mark_going_down(struct health *h, struct snapshot *s)
 	snapshot_set_unreachable(s, NOTIFIED_DOWN_CODE, why);
 }
 
-static long long ns_of(const struct timespec *t)
-{
-	return (long long)t->tv_sec * 1000000000LL + t->tv_nsec;
-}
-
 /* An answer to a query sent before the notification says nothing about
  * mysqld after it. */
 static bool started_after_notice(const struct health *h, const struct snapshot *s)
 {
-	long long start = ns_of(&s->taken) - (long long)(s->poll_seconds * 1e9);
-
-	return start > ns_of(&h->notified_at);
+	return clock_seconds_between(&h->notified_at, &s->taken) > s->poll_seconds;
 }
 
 struct health *health_new(const struct verdict_policy *policy)
@@ -55,7 +49,7 @@ struct health *health_new(const struct verdict_policy *policy)
 	h->view.policy = *policy;
 	h->view.admin = ADMIN_READY;
 	h->live_last = (struct liveness){.code = 200, .sign = LIVE_SIGN_ANSWER};
-	clock_gettime(CLOCK_MONOTONIC, &h->view.started);
+	clock_mono(&h->view.started);
 	return h;
 }
 
@@ -115,7 +109,7 @@ void health_publish(struct health *h, const struct snapshot *snap)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	pthread_mutex_lock(&h->lock);
 	h->view.snap = *snap;
 	liveness_remember(&h->view.memory, snap);
@@ -143,7 +137,7 @@ void health_set_policy(struct health *h, const struct verdict_policy *p)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	pthread_mutex_lock(&h->lock);
 	h->view.policy = *p;
 	if (h->logged_once)
@@ -163,7 +157,7 @@ void health_set_admin(struct health *h, enum admin_state a, const char *why)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	pthread_mutex_lock(&h->lock);
 	if (h->view.admin != a)
 		log_notice("administrative state %s -> %s%s%s", admin_state_name(h->view.admin),
@@ -179,7 +173,7 @@ void health_notify_down(struct health *h, const char *status)
 {
 	struct timespec now;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	pthread_mutex_lock(&h->lock);
 	h->notified_down = true;
 	h->notified_at = now;

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "gate.h"
+#include "clock.h"
 #include "clusterview.h"
 #include "log.h"
 #include "net.h"
@@ -332,7 +333,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	 * the reply and discard any request body: one check per connection,
 	 * as HAProxy and kubelet do anyway. */
 	s->opts.view(s->opts.view_ctx, &view);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	req.method = method;
 	req.path = url;
 	req.verbose = has_argument(c, "verbose");
@@ -484,22 +485,13 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 	pthread_mutex_unlock(&s->lock);
 }
 
-static long long ms_until(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
-	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
-}
-
 int http_serve_connection(const struct http_opts *o, int fd)
 {
 	struct http_server s = {.opts = *o, .one_shot = true, .status_sent = -1};
 	struct sockaddr_storage peer;
 	socklen_t peer_len = sizeof peer;
-	struct timespec deadline;
-	long long left;
+	long long deadline;
+	int left;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) == -1) {
 		log_warn("inetd: the connection is not a socket");
@@ -531,9 +523,8 @@ int http_serve_connection(const struct http_opts *o, int fd)
 	}
 	/* MHD's own timeout is per idle period; this bounds the whole
 	 * exchange, however slowly a client trickles its bytes. */
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)o->timeout_s + 1;
-	while (!s.closed && (left = ms_until(&deadline)) > 0)
+	deadline = clock_deadline_ms(((long long)o->timeout_s + 1) * 1000);
+	while (!s.closed && (left = clock_ms_left(deadline)) > 0)
 		if (MHD_run_wait(s.daemon, (int32_t)left) != MHD_YES)
 			break;
 	if (!s.closed)

@@ -4,9 +4,38 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char *const names[LIVE_CHECK_COUNT] = {
-	[LIVE_CHECK_TRANSFER] = "state_transfer",
-	[LIVE_CHECK_MYSQLD] = "mysqld",
+#include "clock.h"
+
+enum transfer {
+	TRANSFER_NONE,
+	TRANSFER_UNDER_WAY,
+	TRANSFER_UNKNOWN, /* the datadir cannot be searched for the marker */
+};
+
+/* What every check is given: the inputs, and what they say about a
+ * transfer (worked out once, before the checks run). */
+struct live_args {
+	const struct snapshot *s;
+	const struct liveness_memory *m;
+	const struct liveness_policy *p;
+	const struct timespec *now;
+	bool fresh;
+	enum transfer transfer;
+	const char *transfer_why;
+};
+
+/* Fills c, ok or not. */
+typedef void live_fn(struct liveness_check *c, const struct live_args *a);
+
+static live_fn check_transfer, check_mysqld;
+
+/* In the order ?verbose and /status list them. */
+static const struct live_row {
+	const char *name;
+	live_fn *fn;
+} live_checks[LIVE_CHECK_COUNT] = {
+	[LIVE_CHECK_TRANSFER] = {"state_transfer", check_transfer},
+	[LIVE_CHECK_MYSQLD] = {"mysqld", check_mysqld},
 };
 
 static const char *const sign_names[] = {
@@ -17,24 +46,13 @@ static const char *const sign_names[] = {
 
 const char *liveness_check_name(enum liveness_check_id id)
 {
-	return (unsigned)id < LIVE_CHECK_COUNT ? names[id] : "none";
+	return (unsigned)id < LIVE_CHECK_COUNT ? live_checks[id].name : "none";
 }
 
 const char *liveness_sign_name(enum liveness_sign sign)
 {
 	return (unsigned)sign < sizeof sign_names / sizeof *sign_names ? sign_names[sign] : "?";
 }
-
-static bool is_zero(const struct timespec *t)
-{
-	return t->tv_sec == 0 && t->tv_nsec == 0;
-}
-
-enum transfer {
-	TRANSFER_NONE,
-	TRANSFER_UNDER_WAY,
-	TRANSFER_UNKNOWN, /* the datadir cannot be searched for the marker */
-};
 
 static enum transfer transfer_under_way(const struct snapshot *s, const struct datadir_facts *d,
 					bool fresh, char *why);
@@ -51,7 +69,7 @@ void liveness_remember(struct liveness_memory *m, const struct snapshot *s)
 
 	if (sign_of_life(s))
 		m->unreachable_since = s->taken;
-	else if (is_zero(&m->unreachable_since))
+	else if (clock_is_zero(&m->unreachable_since))
 		/* The first poll ever failed: count from it, not from 0. */
 		m->unreachable_since = s->taken;
 	if (s->outcome != SNAP_NONE &&
@@ -67,11 +85,6 @@ static void say(char *reason, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(reason, VERDICT_REASON_MAX, fmt, ap);
 	va_end(ap);
-}
-
-static long long ms_between(const struct timespec *from, const struct timespec *to)
-{
-	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
 }
 
 /* Whether a state transfer is under way, and which evidence says so: the
@@ -137,69 +150,86 @@ static bool is_fresh(const struct snapshot *s, unsigned stale_after_ms, const st
 	return sign_of_life(s) && snapshot_age_ms(s, now) <= (long long)stale_after_ms;
 }
 
+/* Information, never a failure: it can only keep a node alive. */
+static void check_transfer(struct liveness_check *c, const struct live_args *a)
+{
+	c->ok = true;
+	say(c->reason, "%s", a->transfer_why);
+}
+
+/* mysqld silent, but a transfer ended less than down_ms ago: the grace
+ * runs again from it (see liveness_memory). */
+static void silent_after_transfer(struct liveness_check *c, const struct live_args *a,
+				  long long down_ms)
+{
+	long long after_ms = clock_ms_between(&a->m->transfer_seen, a->now);
+
+	if (after_ms < 0)
+		after_ms = 0;
+	if (after_ms <= (long long)a->p->grace_ms) {
+		say(c->reason, "no answer for %lld ms; a state transfer was seen %lld ms ago, within the %u ms grace",
+		    down_ms, after_ms, a->p->grace_ms);
+		return;
+	}
+	c->ok = false;
+	say(c->reason, "no answer for %lld ms, and %lld ms since a state transfer was seen, beyond the %u ms grace%s%s",
+	    down_ms, after_ms, a->p->grace_ms, colon(a->s), error_of(a->s));
+}
+
+static void check_mysqld(struct liveness_check *c, const struct live_args *a)
+{
+	const struct snapshot *s = a->s;
+	unsigned grace = a->p->grace_ms;
+	long long down_ms;
+
+	c->ok = true;
+	if (a->fresh && s->outcome == SNAP_OK) {
+		say(c->reason, "mysqld answered %lld ms ago", snapshot_age_ms(s, a->now));
+		return;
+	}
+	if (a->fresh) {
+		say(c->reason, "mysqld answered %lld ms ago, refusing the agent: %s",
+		    snapshot_age_ms(s, a->now), s->error);
+		return;
+	}
+	/* A hung mysqld leaves a last good answer that only ages: it counts
+	 * as silent since that answer, which is what the memory holds. */
+	down_ms = clock_ms_between(&a->m->unreachable_since, a->now);
+	if (down_ms < 0)
+		down_ms = 0;
+	if (a->transfer == TRANSFER_NONE && !clock_is_zero(&a->m->transfer_seen) &&
+	    clock_ms_between(&a->m->transfer_seen, a->now) < down_ms) {
+		silent_after_transfer(c, a, down_ms);
+	} else if (down_ms <= (long long)grace) {
+		say(c->reason, "no answer for %lld ms, within the %u ms grace%s%s", down_ms, grace,
+		    colon(s), error_of(s));
+	} else if (a->transfer == TRANSFER_UNDER_WAY) {
+		say(c->reason, "no answer for %lld ms, beyond the %u ms grace, but a state transfer is under way",
+		    down_ms, grace);
+	} else if (a->transfer == TRANSFER_UNKNOWN) {
+		/* See liveness.h: a restart loop during an SST is the worse error. */
+		say(c->reason, "no answer for %lld ms, beyond the %u ms grace, but whether a state transfer is under way cannot be known (the datadir cannot be searched): kept alive",
+		    down_ms, grace);
+	} else {
+		c->ok = false;
+		say(c->reason, "no answer for %lld ms, beyond the %u ms grace%s%s", down_ms, grace,
+		    colon(s), error_of(s));
+	}
+}
+
 size_t liveness_checks(const struct snapshot *s, const struct datadir_facts *d,
 		       const struct liveness_memory *m, const struct liveness_policy *p,
 		       unsigned stale_after_ms, const struct timespec *now,
 		       struct liveness_check out[LIVE_CHECK_COUNT])
 {
-	struct liveness_check *t = &out[LIVE_CHECK_TRANSFER], *c = &out[LIVE_CHECK_MYSQLD];
-	enum transfer transfer;
-	bool fresh;
-	long long down_ms;
+	char why[VERDICT_REASON_MAX];
+	struct live_args a = {.s = s, .m = m, .p = p, .now = now, .transfer_why = why};
 
-	t->id = LIVE_CHECK_TRANSFER;
-	c->id = LIVE_CHECK_MYSQLD;
-	fresh = is_fresh(s, stale_after_ms, now);
-	/* Information, never a failure: it can only keep a node alive. */
-	transfer = transfer_under_way(s, d, fresh, t->reason);
-	t->ok = true;
-
-	c->ok = true;
-	if (fresh && s->outcome == SNAP_OK) {
-		say(c->reason, "mysqld answered %lld ms ago", snapshot_age_ms(s, now));
-		return LIVE_CHECK_COUNT;
-	}
-	if (fresh) {
-		say(c->reason, "mysqld answered %lld ms ago, refusing the agent: %s",
-		    snapshot_age_ms(s, now), s->error);
-		return LIVE_CHECK_COUNT;
-	}
-	/* A hung mysqld leaves a last good answer that only ages: it counts
-	 * as silent since that answer, which is what the memory holds. */
-	down_ms = ms_between(&m->unreachable_since, now);
-	if (down_ms < 0)
-		down_ms = 0;
-	/* The grace also runs from the last sign of a transfer. */
-	if (transfer == TRANSFER_NONE && !is_zero(&m->transfer_seen) &&
-	    ms_between(&m->transfer_seen, now) < down_ms) {
-		long long after_ms = ms_between(&m->transfer_seen, now);
-
-		if (after_ms < 0)
-			after_ms = 0;
-		if (after_ms <= (long long)p->grace_ms) {
-			say(c->reason, "no answer for %lld ms; a state transfer was seen %lld ms ago, within the %u ms grace",
-			    down_ms, after_ms, p->grace_ms);
-			return LIVE_CHECK_COUNT;
-		}
-		c->ok = false;
-		say(c->reason, "no answer for %lld ms, and %lld ms since a state transfer was seen, beyond the %u ms grace%s%s",
-		    down_ms, after_ms, p->grace_ms, colon(s), error_of(s));
-		return LIVE_CHECK_COUNT;
-	}
-	if (down_ms <= (long long)p->grace_ms) {
-		say(c->reason, "no answer for %lld ms, within the %u ms grace%s%s", down_ms, p->grace_ms,
-		    colon(s), error_of(s));
-	} else if (transfer == TRANSFER_UNDER_WAY) {
-		say(c->reason, "no answer for %lld ms, beyond the %u ms grace, but a state transfer is under way",
-		    down_ms, p->grace_ms);
-	} else if (transfer == TRANSFER_UNKNOWN) {
-		/* See liveness.h: a restart loop during an SST is the worse error. */
-		say(c->reason, "no answer for %lld ms, beyond the %u ms grace, but whether a state transfer is under way cannot be known (the datadir cannot be searched): kept alive",
-		    down_ms, p->grace_ms);
-	} else {
-		c->ok = false;
-		say(c->reason, "no answer for %lld ms, beyond the %u ms grace%s%s", down_ms, p->grace_ms,
-		    colon(s), error_of(s));
+	a.fresh = is_fresh(s, stale_after_ms, now);
+	a.transfer = transfer_under_way(s, d, a.fresh, why);
+	for (int i = 0; i < LIVE_CHECK_COUNT; i++) {
+		out[i].id = (enum liveness_check_id)i;
+		live_checks[i].fn(&out[i], &a);
 	}
 	return LIVE_CHECK_COUNT;
 }

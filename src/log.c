@@ -9,6 +9,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
+
 static enum log_target target = LOG_TO_STDERR;
 static int max_priority = LOG_INFO;
 static const char *prog = "clustercheckd";
@@ -192,14 +194,6 @@ void log_summary_due(struct log_summary *s, long long now, bool all, log_summary
 static struct log_summary summary = {.interval_ms = LOG_SUMMARY_INTERVAL_MS};
 static pthread_mutex_t summary_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static long long mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
-}
-
 static void emit_summary(void *ctx, int priority, unsigned long long repeats, long long window_ms,
 			 const char *last)
 {
@@ -211,7 +205,7 @@ static void emit_summary(void *ctx, int priority, unsigned long long repeats, lo
 void log_rate(const void *key, int priority, const char *fmt, ...)
 {
 	char msg[LOG_SUMMARY_MSG];
-	long long now = mono_ms();
+	long long now = clock_mono_ms();
 	va_list ap;
 	bool show;
 
@@ -232,6 +226,6 @@ void log_rate(const void *key, int priority, const char *fmt, ...)
 void log_rate_flush(bool all)
 {
 	pthread_mutex_lock(&summary_lock);
-	log_summary_due(&summary, mono_ms(), all, emit_summary, NULL);
+	log_summary_due(&summary, clock_mono_ms(), all, emit_summary, NULL);
 	pthread_mutex_unlock(&summary_lock);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "liveness.h"
 #include "report.h"
 #include "verdict.h"
@@ -66,25 +67,8 @@ static void fact_gauge(FILE *f, const struct snapshot *s, enum fact_id id, const
 		fprintf(f, "%s %lld\n", name, x->num);
 }
 
-static double seconds_between(const struct timespec *from, const struct timespec *to)
+static void wsrep_gauges(FILE *f, const struct snapshot *s)
 {
-	return (double)(to->tv_sec - from->tv_sec) + (double)(to->tv_nsec - from->tv_nsec) / 1e9;
-}
-
-char *metrics_text(const struct health_view *v, const struct timespec *now,
-		   const struct metrics_requests *requests, size_t *len)
-{
-	const struct snapshot *s = &v->snap;
-	const struct datadir_facts *d = &s->datadir;
-	struct verdict ready = verdict_decide(s, v->admin, &v->policy, now);
-	struct liveness live = report_liveness(v, now);
-	char *buf = NULL;
-	size_t size = 0;
-	FILE *f = open_memstream(&buf, &size);
-
-	if (!f)
-		return NULL;
-
 	fact_gauge(f, s, FACT_LOCAL_STATE, "galera_wsrep_local_state",
 		   "wsrep_local_state: 1 joining, 2 donor/desynced, 3 joined, 4 synced.");
 	fact_gauge(f, s, FACT_CLUSTER_SIZE, "galera_wsrep_cluster_size",
@@ -105,7 +89,10 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 		   "Seqno of the last committed write-set (wsrep_last_committed).");
 	fact_gauge(f, s, FACT_FLOW_CONTROL_PAUSED, "galera_wsrep_flow_control_paused_ratio",
 		   "Fraction of time paused by flow control since the last FLUSH STATUS.");
+}
 
+static void datadir_gauges(FILE *f, const struct datadir_facts *d)
+{
 	if (d->checked && d->grastate_errno == 0) {
 		if (d->grastate.seqno_ok) {
 			header(f, "galera_grastate_seqno", "gauge",
@@ -132,13 +119,21 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 		fprintf(f, "clustercheckd_datadir_readable{file=\"%s\"} %d\n", DATADIR_GRASTATE,
 			datadir_grastate_known(d));
 	}
+}
 
+static void verdict_gauges(FILE *f, const struct verdict *ready, const struct liveness *live)
+{
 	header(f, "clustercheckd_verdict_ok", "gauge", "1 when the endpoint answers 200.");
-	fprintf(f, "clustercheckd_verdict_ok{endpoint=\"ready\"} %d\n", ready.code == 200);
-	fprintf(f, "clustercheckd_verdict_ok{endpoint=\"live\"} %d\n", live.code == 200);
+	fprintf(f, "clustercheckd_verdict_ok{endpoint=\"ready\"} %d\n", ready->code == 200);
+	fprintf(f, "clustercheckd_verdict_ok{endpoint=\"live\"} %d\n", live->code == 200);
 	header(f, "clustercheckd_verdict_code", "gauge", "HTTP status the endpoint answers now.");
-	fprintf(f, "clustercheckd_verdict_code{endpoint=\"ready\"} %d\n", ready.code);
-	fprintf(f, "clustercheckd_verdict_code{endpoint=\"live\"} %d\n", live.code);
+	fprintf(f, "clustercheckd_verdict_code{endpoint=\"ready\"} %d\n", ready->code);
+	fprintf(f, "clustercheckd_verdict_code{endpoint=\"live\"} %d\n", live->code);
+}
+
+static void poll_gauges(FILE *f, const struct health_view *v, const struct timespec *now)
+{
+	const struct snapshot *s = &v->snap;
 
 	header(f, "clustercheckd_mysqld_up", "gauge", "1 when mysqld answered the last poll.");
 	fprintf(f, "clustercheckd_mysqld_up %d\n", s->outcome == SNAP_OK);
@@ -147,7 +142,7 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 	fprintf(f, "clustercheckd_mysqld_refused %d\n", snapshot_refused(s));
 	if (s->outcome != SNAP_NONE) {
 		header(f, "clustercheckd_snapshot_age_seconds", "gauge", "Age of the latest poll result.");
-		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", seconds_between(&s->taken, now));
+		fprintf(f, "clustercheckd_snapshot_age_seconds %.3f\n", clock_seconds_between(&s->taken, now));
 	}
 	header(f, "clustercheckd_polls_total", "counter", "Polls of mysqld.");
 	fprintf(f, "clustercheckd_polls_total %llu\n", (unsigned long long)v->counters.polls);
@@ -156,21 +151,41 @@ char *metrics_text(const struct health_view *v, const struct timespec *now,
 	header(f, "clustercheckd_poll_duration_seconds_total", "counter",
 	       "Time spent polling mysqld.");
 	fprintf(f, "clustercheckd_poll_duration_seconds_total %.6f\n", v->counters.poll_seconds);
+}
 
-	if (requests) {
-		header(f, "clustercheckd_http_requests_total", "counter",
-		       "HTTP requests answered, by endpoint and status code.");
-		for (int e = 0; e < EP_COUNT; e++)
-			for (int c = 0; c < MC_COUNT; c++) {
-				uint64_t n = atomic_load_explicit(&requests->n[e][c], memory_order_relaxed);
-				if (n)
-					fprintf(f, "clustercheckd_http_requests_total{endpoint=\"%s\",code=\"%s\"} %llu\n",
-						endpoint_names[e], code_names[c], (unsigned long long)n);
-			}
-	}
+static void request_counters(FILE *f, const struct metrics_requests *requests)
+{
+	header(f, "clustercheckd_http_requests_total", "counter",
+	       "HTTP requests answered, by endpoint and status code.");
+	for (int e = 0; e < EP_COUNT; e++)
+		for (int c = 0; c < MC_COUNT; c++) {
+			uint64_t n = atomic_load_explicit(&requests->n[e][c], memory_order_relaxed);
+			if (n)
+				fprintf(f, "clustercheckd_http_requests_total{endpoint=\"%s\",code=\"%s\"} %llu\n",
+					endpoint_names[e], code_names[c], (unsigned long long)n);
+		}
+}
 
+char *metrics_text(const struct health_view *v, const struct timespec *now,
+		   const struct metrics_requests *requests, size_t *len)
+{
+	const struct snapshot *s = &v->snap;
+	struct verdict ready = verdict_decide(s, v->admin, &v->policy, now);
+	struct liveness live = report_liveness(v, now);
+	char *buf = NULL;
+	size_t size = 0;
+	FILE *f = open_memstream(&buf, &size);
+
+	if (!f)
+		return NULL;
+	wsrep_gauges(f, s);
+	datadir_gauges(f, &s->datadir);
+	verdict_gauges(f, &ready, &live);
+	poll_gauges(f, v, now);
+	if (requests)
+		request_counters(f, requests);
 	header(f, "clustercheckd_uptime_seconds", "gauge", "Seconds since the agent started.");
-	fprintf(f, "clustercheckd_uptime_seconds %.3f\n", seconds_between(&v->started, now));
+	fprintf(f, "clustercheckd_uptime_seconds %.3f\n", clock_seconds_between(&v->started, now));
 	header(f, "clustercheckd_build_info", "gauge", "The agent's version.");
 	fprintf(f, "clustercheckd_build_info{version=\"%s\"} 1\n", CLUSTERCHECKD_VERSION);
 

@@ -8,7 +8,7 @@
 #include <string.h>
 #include <syslog.h>
 
-#include "ctl.h"
+#include "ctlclient.h"
 
 /* mysqld waits for us: connect, write and go, whatever the agent does. */
 #define NOTIFY_TIMEOUT_MS 200
@@ -82,10 +82,10 @@ int notify_main(int argc, char **argv)
 		syslog(LOG_WARNING, "called without a valid --status; nothing forwarded");
 		return 0;
 	}
-	ctl_socket_path(ev.ctl, ev.config, path, sizeof path, note, sizeof note);
+	ctlclient_socket_path(ev.ctl, ev.config, path, sizeof path, note, sizeof note);
 	if (!path[0] || notify_line(&ev, line, sizeof line) == 0)
 		return 0;
-	if (ctl_send(path, line, NULL, 0, NOTIFY_TIMEOUT_MS, err, sizeof err) != 0)
+	if (ctlclient_send(path, line, NULL, 0, NOTIFY_TIMEOUT_MS, err, sizeof err) != 0)
 		syslog(notify_status_is_down(ev.status) ? LOG_WARNING : LOG_INFO,
 		       "status %s not forwarded to the agent: %s%s", ev.status, err, note);
 	closelog();

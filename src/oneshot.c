@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "clock.h"
 #include "http.h"
 #include "log.h"
 #include "probe.h"
@@ -70,13 +71,13 @@ int oneshot_probe(const struct cfg *c, const struct oneshot_intent *in, struct h
 		return 0;
 	if (in && in->no_probe_why) {
 		snapshot_set_unreachable(&out->snap, 0, in->no_probe_why);
-		clock_gettime(CLOCK_MONOTONIC, &out->snap.taken);
+		clock_mono(&out->snap.taken);
 		return -1;
 	}
 	p = probe_new(&c->mysql);
 	if (!p) {
 		snapshot_set_unreachable(&out->snap, 0, "out of memory");
-		clock_gettime(CLOCK_MONOTONIC, &out->snap.taken);
+		clock_mono(&out->snap.taken);
 		return -1;
 	}
 	rc = probe_poll(p, &out->snap);
@@ -242,7 +243,7 @@ int oneshot_check(const struct cfg *c, bool json, FILE *out)
 	struct verdict v;
 	int rc = oneshot_probe(c, NULL, &view);
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	clock_mono(&now);
 	v = verdict_decide(&view.snap, view.admin, &view.policy, &now);
 	if (json) {
 		json_t *j = report_json(&view, &now);

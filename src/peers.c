@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "clusterview.h"
 #include "log.h"
 #include "writer.h"
@@ -47,14 +48,6 @@ struct peers {
 	struct cluster_view last;
 	char datadir[256];
 };
-
-static long long mono_ms(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return clusterview_ms(&t);
-}
 
 static size_t on_data(char *data, size_t size, size_t n, void *ctx)
 {
@@ -168,7 +161,7 @@ static void finish_request(struct peers *p, unsigned i, CURLcode res)
 	w->seen = true;
 	w->report = report;
 	w->error[0] = '\0';
-	c->received_ms = mono_ms();
+	c->received_ms = clock_mono_ms();
 	if (c->logged_down)
 		log_info("peer %s answers again", p->cfg.peers[i].name);
 	c->logged_down = false;
@@ -204,8 +197,8 @@ static void evaluate(struct peers *p)
 	if (!v)
 		return;
 	health_view(p->h, v);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	now_ms = clusterview_ms(&now);
+	clock_mono(&now);
+	now_ms = clock_ms(&now);
 	vd = verdict_decide(&v->snap, v->admin, &v->policy, &now);
 	for (unsigned i = 0; i < p->cfg.npeers; i++)
 		p->seen[i].age_ms = p->seen[i].seen ? now_ms - p->conn[i].received_ms : -1;
@@ -264,11 +257,6 @@ static ssize_t read_small(const char *path, char *buf, size_t cap, struct timesp
 	return n;
 }
 
-static bool newer_or_same(const struct timespec *a, const struct timespec *b)
-{
-	return a->tv_sec > b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec >= b->tv_nsec);
-}
-
 /* gvwstate.dat and the recovered position: what `bootstrap` asks for. A
  * recovered position older than grastate.dat belongs to an earlier outage
  * (mysqld rewrites grastate.dat when it starts), so it is not reported. */
@@ -290,7 +278,7 @@ static void read_local_files(struct peers *p)
 		return;
 	char gra[GRASTATE_MAX_BYTES + 1];
 	snprintf(path, sizeof path, "%s/grastate.dat", p->datadir);
-	if (read_small(path, gra, sizeof gra, &gra_at) >= 0 && !newer_or_same(&rec_at, &gra_at))
+	if (read_small(path, gra, sizeof gra, &gra_at) >= 0 && !clock_reached(&rec_at, &gra_at))
 		return;
 	char uuid[64];
 	long long seqno;
@@ -307,7 +295,7 @@ static void *run(void *arg)
 	long long next_poll = 0;
 
 	while (!atomic_load(&p->stop)) {
-		long long now = mono_ms();
+		long long now = clock_mono_ms();
 		int running, left;
 		CURLMsg *m;
 
@@ -367,7 +355,7 @@ struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
 	for (unsigned i = 0; i < cfg->npeers; i++)
 		if (strcmp(cfg->peers[i].name, cfg->name) == 0)
 			p->self = i;
-	writer_state_init(&p->st, mono_ms());
+	writer_state_init(&p->st, clock_mono_ms());
 	p->last.enabled = true;
 	p->last.cfg = *cfg;
 	p->last.self = p->self;

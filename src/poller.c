@@ -9,6 +9,7 @@
 #include <sys/eventfd.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "datadir.h"
 #include "log.h"
 #include "probe.h"
@@ -90,7 +91,7 @@ static void *run(void *arg)
 		if (!probe) {
 			snapshot_init(&snap);
 			snapshot_set_unreachable(&snap, 0, "out of memory");
-			clock_gettime(CLOCK_MONOTONIC, &snap.taken);
+			clock_mono(&snap.taken);
 		} else {
 			probe_poll(probe, &snap);
 			probe_look_for_sst(probe, &snap, &sst);

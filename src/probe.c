@@ -8,6 +8,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "log.h"
 #include "sstproc.h"
 
@@ -69,11 +70,6 @@ int probe_fd(const struct probe *p)
 	return p->mysql ? (int)mysql_get_socket(p->mysql) : -1;
 }
 
-static void now_mono(struct timespec *ts)
-{
-	clock_gettime(CLOCK_MONOTONIC, ts);
-}
-
 enum snapshot_failure probe_failure_class(unsigned code)
 {
 	/* Connector/C sets only CR_ (2000-2999) and CER_ (5000-5999) codes
@@ -120,7 +116,7 @@ static int fail(struct probe *p, struct snapshot *out, MYSQL *m, const char *wha
 	if (m && m != p->mysql)
 		mysql_close(m);
 	probe_disconnect(p);
-	now_mono(&out->taken);
+	clock_mono(&out->taken);
 	return -1;
 }
 
@@ -180,8 +176,7 @@ pid_t probe_server_pid(const struct probe *p)
 
 static void elapsed(struct snapshot *out, const struct timespec *t0)
 {
-	out->poll_seconds = (double)(out->taken.tv_sec - t0->tv_sec) +
-			    (double)(out->taken.tv_nsec - t0->tv_nsec) / 1e9;
+	out->poll_seconds = clock_seconds_between(t0, &out->taken);
 }
 
 int probe_poll(struct probe *p, struct snapshot *out)
@@ -190,7 +185,7 @@ int probe_poll(struct probe *p, struct snapshot *out)
 	int status;
 
 	snapshot_init(out);
-	now_mono(&t0);
+	clock_mono(&t0);
 	if (!p->mysql && connect_mysqld(p, out) != 0) {
 		elapsed(out, &t0);
 		return -1;
@@ -226,7 +221,7 @@ int probe_poll(struct probe *p, struct snapshot *out)
 		return -1;
 	}
 	out->outcome = SNAP_OK;
-	now_mono(&out->taken);
+	clock_mono(&out->taken);
 	elapsed(out, &t0);
 	return 0;
 }
@@ -260,7 +255,7 @@ void probe_look_for_sst(struct probe *p, struct snapshot *snap, struct sst_track
 		if (donor)
 			sstproc_scan("/proc", probe_server_pid(p), &scan);
 	}
-	now_mono(&now);
-	sstproc_track(t, donor, &scan, (long long)now.tv_sec * 1000 + now.tv_nsec / 1000000,
+	clock_mono(&now);
+	sstproc_track(t, donor, &scan, clock_ms(&now),
 		      &snap->sst);
 }

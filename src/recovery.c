@@ -245,58 +245,57 @@ static int better(const struct recovery_node *a, long long sa, const struct reco
 	return strcmp(a->name, b->name) < 0;
 }
 
-struct recovery_advice recovery_decide(const struct recovery_node *nodes, unsigned count,
-				       unsigned allow_missing)
+/* The situations in which no node is to be bootstrapped (yet): true with
+ * the advice in *a. */
+static bool no_bootstrap(struct recovery_advice *a, const struct recovery_node *nodes,
+			 unsigned count, unsigned missing, unsigned allow_missing)
 {
-	struct recovery_advice a;
 	char list[CLUSTER_PEERS_MAX * (CLUSTER_NAME_MAX + 1)];
-	unsigned missing = 0;
-	const char *uuid = NULL;
-	int best = -1;
-	long long best_seq = -1;
 
 	for (unsigned i = 0; i < count; i++)
 		if (nodes[i].answered && nodes[i].primary) {
-			a = verdict(RA_RUNNING, (int)i, nodes[i].name);
-			add(&a, "%s is in a Primary Component: never bootstrap. Start the other nodes normally "
+			*a = verdict(RA_RUNNING, (int)i, nodes[i].name);
+			add(a, "%s is in a Primary Component: never bootstrap. Start the other nodes normally "
 				"(systemctl start mariadb); they join it.\n", nodes[i].name);
-			evidence(&a, nodes, count);
-			return a;
+			return true;
 		}
-	for (unsigned i = 0; i < count; i++)
-		missing += !nodes[i].answered;
 	if (missing > allow_missing) {
 		names(nodes, count, not_answered, list, sizeof list);
-		a = verdict(RA_WAIT, -1, list);
-		add(&a, "no answer from %s: no advice without every node (--allow-missing N to decide without them).\n", list);
-		evidence(&a, nodes, count);
-		return a;
+		*a = verdict(RA_WAIT, -1, list);
+		add(a, "no answer from %s: no advice without every node (--allow-missing N to decide without them).\n", list);
+		return true;
 	}
 	if (missing == 0 && same_saved_view(nodes, count)) {
-		a = verdict(RA_START_ALL, -1, "");
-		add(&a, "every node holds the same saved Primary view (gvwstate.dat %s, %u members): start them all "
+		*a = verdict(RA_START_ALL, -1, "");
+		add(a, "every node holds the same saved Primary view (gvwstate.dat %s, %u members): start them all "
 			"normally (systemctl start mariadb on each); Galera's pc.recovery re-forms the Primary "
 			"Component once all of them are up. Do not bootstrap.\n", nodes[0].gvw.view, count);
-		evidence(&a, nodes, count);
-		return a;
+		return true;
 	}
 	names(nodes, count, running_not_primary, list, sizeof list);
 	if (list[0]) {
-		a = verdict(RA_CONFLICT, -1, "");
-		add(&a, "mysqld runs on %s but not in a Primary Component: stop it there first (this advice is for a "
+		*a = verdict(RA_CONFLICT, -1, "");
+		add(a, "mysqld runs on %s but not in a Primary Component: stop it there first (this advice is for a "
 			"cluster where mysqld is stopped everywhere).\n", list);
-		evidence(&a, nodes, count);
-		return a;
+		return true;
 	}
 	names(nodes, count, seqno_unknown, list, sizeof list);
 	if (list[0]) {
-		a = verdict(RA_RECOVER, -1, list);
-		add(&a, "seqno -1 (not saved: a crash) on %s: run `clustercheckd recover` there (mysqld stopped), "
+		*a = verdict(RA_RECOVER, -1, list);
+		add(a, "seqno -1 (not saved: a crash) on %s: run `clustercheckd recover` there (mysqld stopped), "
 			"then ask again.\n", list);
-		evidence(&a, nodes, count);
-		return a;
+		return true;
 	}
-	/* Only nodes of the one non-zero cluster uuid may win. */
+	return false;
+}
+
+/* Only nodes of the one non-zero cluster uuid may win: that uuid, or NULL
+ * with the advice in *a. */
+static const char *one_cluster_uuid(struct recovery_advice *a, const struct recovery_node *nodes,
+				    unsigned count)
+{
+	const char *uuid = NULL;
+
 	for (unsigned i = 0; i < count; i++) {
 		const char *u;
 
@@ -306,20 +305,26 @@ struct recovery_advice recovery_decide(const struct recovery_node *nodes, unsign
 		if (!u[0] || strcmp(u, ZERO_UUID) == 0)
 			continue;
 		if (uuid && strcmp(uuid, u) != 0) {
-			a = verdict(RA_CONFLICT, -1, "");
-			add(&a, "two different cluster uuids (%s, %s): these datadirs do not hold the same cluster's "
+			*a = verdict(RA_CONFLICT, -1, "");
+			add(a, "two different cluster uuids (%s, %s): these datadirs do not hold the same cluster's "
 				"history; a human must decide which one is right.\n", uuid, u);
-			evidence(&a, nodes, count);
-			return a;
+			return NULL;
 		}
 		uuid = u;
 	}
 	if (!uuid) {
-		a = verdict(RA_CONFLICT, -1, "");
-		add(&a, "no node holds any cluster state (every uuid is zero or unknown): nothing to bootstrap from.\n");
-		evidence(&a, nodes, count);
-		return a;
+		*a = verdict(RA_CONFLICT, -1, "");
+		add(a, "no node holds any cluster state (every uuid is zero or unknown): nothing to bootstrap from.\n");
 	}
+	return uuid;
+}
+
+static void bootstrap_advice(struct recovery_advice *a, const struct recovery_node *nodes,
+			     unsigned count, const char *uuid, unsigned missing)
+{
+	int best = -1;
+	long long best_seq = -1;
+
 	for (unsigned i = 0; i < count; i++) {
 		const char *u;
 		long long s;
@@ -334,24 +339,38 @@ struct recovery_advice recovery_decide(const struct recovery_node *nodes, unsign
 			best_seq = s;
 		}
 	}
-	a = verdict(RA_BOOTSTRAP, best, nodes[best].name);
+	*a = verdict(RA_BOOTSTRAP, best, nodes[best].name);
 	if (missing)
-		add(&a, "WARNING: decided without %u node(s) (--allow-missing): one of them may hold a later seqno.\n",
+		add(a, "WARNING: decided without %u node(s) (--allow-missing): one of them may hold a later seqno.\n",
 		    missing);
-	add(&a, "%s has the highest seqno (%lld) of cluster %s", nodes[best].name, best_seq, uuid);
+	add(a, "%s has the highest seqno (%lld) of cluster %s", nodes[best].name, best_seq, uuid);
 	for (unsigned i = 0; i < count; i++) {
 		const char *u;
 
 		if ((int)i != best && nodes[i].answered && recovery_seqno(&nodes[i], &u) == best_seq &&
 		    strcmp(u, uuid) == 0)
-			add(&a, "; tie with %s broken by safe_to_bootstrap, then priority, then name", nodes[i].name);
+			add(a, "; tie with %s broken by safe_to_bootstrap, then priority, then name", nodes[i].name);
 	}
-	add(&a, ".\ncommands:\n");
+	add(a, ".\ncommands:\n");
 	if (!(nodes[best].grastate.safe_to_bootstrap_ok && nodes[best].grastate.safe_to_bootstrap))
-		add(&a, "  on %s: sed -i 's/^safe_to_bootstrap: 0$/safe_to_bootstrap: 1/' <datadir>/grastate.dat\n",
+		add(a, "  on %s: sed -i 's/^safe_to_bootstrap: 0$/safe_to_bootstrap: 1/' <datadir>/grastate.dat\n",
 		    nodes[best].name);
-	add(&a, "  on %s: galera_new_cluster   (or: mariadbd --wsrep-new-cluster)\n", nodes[best].name);
-	add(&a, "  then on each other node, one at a time: systemctl start mariadb\n");
+	add(a, "  on %s: galera_new_cluster   (or: mariadbd --wsrep-new-cluster)\n", nodes[best].name);
+	add(a, "  then on each other node, one at a time: systemctl start mariadb\n");
+}
+
+struct recovery_advice recovery_decide(const struct recovery_node *nodes, unsigned count,
+				       unsigned allow_missing)
+{
+	struct recovery_advice a;
+	unsigned missing = 0;
+	const char *uuid;
+
+	for (unsigned i = 0; i < count; i++)
+		missing += !nodes[i].answered;
+	if (!no_bootstrap(&a, nodes, count, missing, allow_missing) &&
+	    (uuid = one_cluster_uuid(&a, nodes, count)) != NULL)
+		bootstrap_advice(&a, nodes, count, uuid, missing);
 	evidence(&a, nodes, count);
 	return a;
 }

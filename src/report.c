@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "cfg.h"
+#include "clock.h"
 #include "clusterview.h"
 #include "liveness.h"
 #include "verdict.h"
@@ -192,11 +193,6 @@ struct liveness report_liveness(const struct health_view *v, const struct timesp
 			       v->policy.stale_after_ms, now);
 }
 
-static long long ms_since(const struct timespec *from, const struct timespec *to)
-{
-	return (long long)(to->tv_sec - from->tv_sec) * 1000 + (to->tv_nsec - from->tv_nsec) / 1000000;
-}
-
 json_t *report_json(const struct health_view *v, const struct timespec *now)
 {
 	struct verdict verdict = verdict_decide(&v->snap, v->admin, &v->policy, now);
@@ -233,6 +229,6 @@ json_t *report_json(const struct health_view *v, const struct timespec *now)
 		json_object_set_new(r, "cluster", clusterview_json(v, now));
 	json_object_set_new(r, "agent",
 			    json_pack("{s:s, s:f}", "version", CLUSTERCHECKD_VERSION, "uptime_seconds",
-				      (double)ms_since(&v->started, now) / 1000.0));
+				      (double)clock_ms_between(&v->started, now) / 1000.0));
 	return r;
 }

@@ -8,6 +8,7 @@
 #include <sys/socket.h>
 #include <systemd/sd-daemon.h>
 
+#include "clock.h"
 #include "log.h"
 
 static uint64_t watchdog_usec;  /* 0: no watchdog */
@@ -55,14 +56,8 @@ void sdnotify_ready(const char *status)
 	 * inherited from a parent unit does not turn pings on. */
 	if (sd_watchdog_enabled(0, &usec) > 0)
 		watchdog_usec = usec;
-	clock_gettime(CLOCK_MONOTONIC, &last_ping);
+	clock_mono(&last_ping);
 	sd_notifyf(0, "READY=1\nSTATUS=%s", status);
-}
-
-static uint64_t elapsed_usec(const struct timespec *a, const struct timespec *b)
-{
-	int64_t us = (int64_t)(b->tv_sec - a->tv_sec) * 1000000 + (b->tv_nsec - a->tv_nsec) / 1000;
-	return us < 0 ? 0 : (uint64_t)us;
 }
 
 void sdnotify_tick(const struct verdict *v, const struct timespec *now)
@@ -75,7 +70,7 @@ void sdnotify_tick(const struct verdict *v, const struct timespec *now)
 	}
 	/* Half the interval, as sd_watchdog_enabled(3) recommends, so one
 	 * late tick does not get us killed. */
-	if (watchdog_usec && elapsed_usec(&last_ping, now) >= watchdog_usec / 2) {
+	if (watchdog_usec && clock_usec_since(&last_ping, now) >= watchdog_usec / 2) {
 		sd_notify(0, "WATCHDOG=1");
 		last_ping = *now;
 	}

@@ -6,6 +6,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include "clock.h"
+
 static const struct fact_desc facts[FACT_COUNT] = {
 	[FACT_LOCAL_STATE] = {"wsrep_local_state", FACT_KIND_INT, FACT_FROM_STATUS},
 	[FACT_LOCAL_STATE_COMMENT] = {"wsrep_local_state_comment", FACT_KIND_TEXT, FACT_FROM_STATUS},
@@ -153,8 +155,7 @@ void snapshot_set_unreachable(struct snapshot *s, unsigned code, const char *why
 
 long long snapshot_age_ms(const struct snapshot *s, const struct timespec *now)
 {
-	return (long long)(now->tv_sec - s->taken.tv_sec) * 1000 +
-	       (now->tv_nsec - s->taken.tv_nsec) / 1000000;
+	return clock_ms_between(&s->taken, now);
 }
 
 static const char *sql_list(enum fact_source src, char *buf, size_t len)

@@ -152,6 +152,106 @@ static struct writer_result not_writer(struct writer_result r, struct writer_sta
 	return r;
 }
 
+/* Agreement: every higher-ranked member is positively not eligible.
+ * Whether one is not (or cannot be seen), with the reason in r. */
+static bool outranked(const struct writer_input *in, struct writer_result *r)
+{
+	const struct cluster_cfg *c = in->cfg;
+
+	for (unsigned k = 0; k < c->npeers && r->order[k] != in->self; k++) {
+		unsigned i = r->order[k];
+		const struct writer_peer *p = &in->peers[i];
+		const char *name = c->peers[i].name;
+		bool fresh = writer_fresh(p, in->window_ms);
+
+		if (fresh && !peer_counts(in, p))
+			continue;
+		if (fresh && r->member[i] == WM_OUT) {
+			snprintf(r->reason, sizeof r->reason,
+				 "not writer: %s reports eligible but is not in our Primary Component", name);
+			return true;
+		}
+		if (fresh) {
+			r->writer = (int)i;
+			snprintf(r->reason, sizeof r->reason, "not writer: %s is the writer", name);
+			return true;
+		}
+		if (r->member[i] == WM_OUT)
+			continue;
+		cannot_see(r->reason, sizeof r->reason, "not writer", name, p);
+		return true;
+	}
+	return false;
+}
+
+/* A safety net: nobody else may claim the role at the same time. */
+static bool claimed_by_another(const struct writer_input *in, const struct writer_state *st,
+			       struct writer_result *r)
+{
+	const struct cluster_cfg *c = in->cfg;
+
+	for (unsigned i = 0; i < c->npeers; i++) {
+		const struct writer_peer *p = &in->peers[i];
+
+		if (i != in->self && writer_fresh(p, in->window_ms) && p->report.writer) {
+			snprintf(r->reason, sizeof r->reason, "not writer%s: %s still is the writer",
+				 st->writer ? "" : " yet", c->peers[i].name);
+			return true;
+		}
+	}
+	return false;
+}
+
+/* How long peer i still needs before we may take over, 0 when none; the
+ * reason in r when it needs some. */
+static long long handover_left(const struct writer_input *in, struct writer_result *r, unsigned i,
+			       long long counting_for)
+{
+	const struct cluster_cfg *c = in->cfg;
+	const struct writer_peer *p = &in->peers[i];
+	const char *name = c->peers[i].name;
+	char head[64];
+	long long left;
+
+	/* Out of our component or not, a node seen answering is waited for:
+	 * the balancers route by its answers, not by Galera's view (a node
+	 * leaving on shutdown is out of the view before its balancers have
+	 * taken it out). */
+	if (writer_fresh(p, in->window_ms)) {
+		left = (long long)c->handover_ms - p->report.writer_for_ms;
+		if (left > 0)
+			snprintf(r->reason, sizeof r->reason,
+				 "not writer yet: handover from %s (%lld ms left)", name, left);
+		return left > 0 ? left : 0;
+	}
+	if (r->member[i] == WM_OUT)
+		/* Out of the view and not seen for a window plus the handover
+		 * (or never): whatever it answered last is out of every
+		 * balancer by now. */
+		left = p->seen ? (long long)in->window_ms + c->handover_ms - p->age_ms : 0;
+	else
+		/* Unseen: it may have been the writer until we counted, and
+		 * drops within one window of seeing us (or of not seeing us);
+		 * then the balancers need handover_ms. */
+		left = (long long)in->window_ms + c->handover_ms - counting_for;
+	if (left <= 0)
+		return 0;
+	snprintf(head, sizeof head, "not writer yet (%lld ms left)", left);
+	cannot_see(r->reason, sizeof r->reason, head, name, p);
+	return left;
+}
+
+/* Break before make: every other node has been not-writer for
+ * handover_ms, so every load balancer has taken it out by now. */
+static bool handover_pending(const struct writer_input *in, struct writer_result *r,
+			     long long counting_for)
+{
+	for (unsigned i = 0; i < in->cfg->npeers; i++)
+		if (i != in->self && handover_left(in, r, i, counting_for) > 0)
+			return true;
+	return false;
+}
+
 struct writer_result writer_decide(const struct writer_input *in, struct writer_state *st)
 {
 	const struct cluster_cfg *c = in->cfg;
@@ -189,92 +289,11 @@ struct writer_result writer_decide(const struct writer_input *in, struct writer_
 			 "not writer: peers' reports do not match Galera's membership (wsrep_cluster_size %lld)", in->size);
 		return not_writer(r, st, now);
 	}
-
-	/* Agreement: every higher-ranked member is positively not eligible. */
-	for (unsigned k = 0; k < c->npeers && r.order[k] != in->self; k++) {
-		unsigned i = r.order[k];
-		const struct writer_peer *p = &in->peers[i];
-		const char *name = c->peers[i].name;
-		bool fresh = writer_fresh(p, in->window_ms);
-
-		if (fresh && !peer_counts(in, p))
-			continue;
-		if (fresh && r.member[i] == WM_OUT) {
-			snprintf(r.reason, sizeof r.reason,
-				 "not writer: %s reports eligible but is not in our Primary Component", name);
-			return not_writer(r, st, now);
-		}
-		if (fresh) {
-			r.writer = (int)i;
-			snprintf(r.reason, sizeof r.reason, "not writer: %s is the writer", name);
-			return not_writer(r, st, now);
-		}
-		if (r.member[i] == WM_OUT)
-			continue;
-		cannot_see(r.reason, sizeof r.reason, "not writer", name, p);
+	if (outranked(in, &r) || claimed_by_another(in, st, &r))
 		return not_writer(r, st, now);
-	}
-
-	/* A safety net: nobody else may claim the role at the same time. */
-	for (unsigned i = 0; i < c->npeers; i++) {
-		const struct writer_peer *p = &in->peers[i];
-
-		if (i != in->self && writer_fresh(p, in->window_ms) && p->report.writer) {
-			snprintf(r.reason, sizeof r.reason, "not writer%s: %s still is the writer",
-				 st->writer ? "" : " yet", c->peers[i].name);
-			return not_writer(r, st, now);
-		}
-	}
-
-	/* Break before make: every other node has been not-writer for
-	 * handover_ms, so every load balancer has taken it out by now. */
 	if (!st->writer) {
-		for (unsigned i = 0; i < c->npeers; i++) {
-			const struct writer_peer *p = &in->peers[i];
-			const char *name = c->peers[i].name;
-			long long left;
-
-			if (i == in->self)
-				continue;
-			/* Out of our component or not, a node seen answering is
-			 * waited for: the balancers route by its answers, not by
-			 * Galera's view (a node leaving on shutdown is out of the
-			 * view before its balancers have taken it out). */
-			if (writer_fresh(p, in->window_ms)) {
-				left = (long long)c->handover_ms - p->report.writer_for_ms;
-				if (left > 0) {
-					snprintf(r.reason, sizeof r.reason,
-						 "not writer yet: handover from %s (%lld ms left)", name, left);
-					return not_writer(r, st, now);
-				}
-				continue;
-			}
-			/* Out of the view and not seen for a window plus the
-			 * handover (or never): whatever it answered last is out
-			 * of every balancer by now. */
-			if (r.member[i] == WM_OUT) {
-				left = p->seen ? (long long)in->window_ms + c->handover_ms - p->age_ms : 0;
-				if (left > 0) {
-					char head[64];
-
-					snprintf(head, sizeof head, "not writer yet (%lld ms left)", left);
-					cannot_see(r.reason, sizeof r.reason, head, name, p);
-					return not_writer(r, st, now);
-				}
-				continue;
-			}
-			/* Unseen: it may have been the writer until we counted,
-			 * and drops within one window of seeing us (or of not
-			 * seeing us); then the balancers need handover_ms. */
-			left = (long long)in->window_ms + c->handover_ms - counting_for;
-			if (left > 0) {
-				char head[64];
-
-				snprintf(head, sizeof head, "not writer yet (%lld ms left)", left);
-				cannot_see(r.reason, sizeof r.reason, head, name, p);
-				return not_writer(r, st, now);
-			}
-		}
+		if (handover_pending(in, &r, counting_for))
+			return not_writer(r, st, now);
 		st->writer = true;
 		st->changed_ms = now;
 	}

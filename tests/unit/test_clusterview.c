@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "clock.h"
 #include "clusterview.h"
 #include "fixtures.h"
 #include "report.h"
@@ -33,7 +34,7 @@ static void three_nodes(struct health_view *v)
 	snprintf(cv->cfg.name, sizeof cv->cfg.name, "db2");
 	cv->self = 1;
 	cv->window_ms = 3000;
-	cv->evaluated_ms = clusterview_ms(&NOW) - 20;
+	cv->evaluated_ms = clock_ms(&NOW) - 20;
 	snprintf(cv->me.name, sizeof cv->me.name, "db2");
 	cv->me.ready_code = 200;
 	snprintf(cv->me.ready_reason, sizeof cv->me.ready_reason, "Synced");

@@ -1,6 +1,7 @@
-/* The control channel: the line protocol, mysqld's notify arguments, the
- * resolution of intents, a real socket round trip with its safety rules,
- * and the health's "mysqld said it is going down" flag. */
+/* The control channel, the agent's side: the line protocol, mysqld's
+ * notify arguments, the resolution of intents, a real socket round trip
+ * with its safety rules, and the health's "mysqld said it is going down"
+ * flag. The client's own behaviour is in test_ctlclient.c. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <setjmp.h>
@@ -18,9 +19,11 @@
 
 #include "admin.h"
 #include "ctl.h"
+#include "ctlclient.h"
 #include "health.h"
 #include "notify.h"
 #include "fixtures.h"
+#include "tmpdir.h"
 
 static char tmpdir[128];
 
@@ -185,14 +188,14 @@ static void test_round_trip_and_mode(void **state)
 	assert_true(S_ISSOCK(st.st_mode));
 	assert_int_equal(st.st_mode & 0777, 0600);
 
-	assert_int_equal(ctl_send(path, "drain\n", reply, sizeof reply, 2000, err, sizeof err), 0);
+	assert_int_equal(ctlclient_send(path, "drain\n", reply, sizeof reply, 2000, err, sizeof err), 0);
 	assert_string_equal(reply, "ok 1\n");
 	assert_int_equal(s.last.cmd, CTL_DRAIN);
 	assert_int_equal(s.peer.uid, geteuid());
 	assert_int_equal(s.peer.pid, getpid());
 
 	/* garbage gets an error, not the handler */
-	assert_int_equal(ctl_send(path, "rm -rf /\n", reply, sizeof reply, 2000, err, sizeof err), 0);
+	assert_int_equal(ctlclient_send(path, "rm -rf /\n", reply, sizeof reply, 2000, err, sizeof err), 0);
 	assert_non_null(strstr(reply, "error: unknown command"));
 	assert_int_equal(s.calls, 1);
 
@@ -201,12 +204,12 @@ static void test_round_trip_and_mode(void **state)
 	memset(longline, 'a', sizeof longline - 2);
 	longline[sizeof longline - 2] = '\n';
 	longline[sizeof longline - 1] = '\0';
-	assert_int_equal(ctl_send(path, longline, reply, sizeof reply, 2000, err, sizeof err), 0);
+	assert_int_equal(ctlclient_send(path, longline, reply, sizeof reply, 2000, err, sizeof err), 0);
 	assert_string_equal(reply, "error: line too long\n");
 	assert_int_equal(s.calls, 1);
 
 	/* notify does not wait for the answer */
-	assert_int_equal(ctl_send(path, "notify synced yes\n", NULL, 0, 200, err, sizeof err), 0);
+	assert_int_equal(ctlclient_send(path, "notify synced yes\n", NULL, 0, 200, err, sizeof err), 0);
 
 	/* a second server on a live socket is refused */
 	struct served s2 = {0};
@@ -221,7 +224,7 @@ static void test_round_trip_and_mode(void **state)
 	assert_int_equal(s.last.cmd, CTL_NOTIFY);
 	/* the file is gone, and a client says so without blocking */
 	assert_int_equal(lstat(path, &st), -1);
-	assert_int_equal(ctl_send(path, "status\n", reply, sizeof reply, 200, err, sizeof err), -1);
+	assert_int_equal(ctlclient_send(path, "status\n", reply, sizeof reply, 200, err, sizeof err), -1);
 	assert_non_null(strstr(err, "cannot connect"));
 }
 
@@ -356,19 +359,13 @@ static void test_notified_down_until_a_later_poll(void **state)
 static int make_tmpdir(void **state)
 {
 	(void)state;
-	snprintf(tmpdir, sizeof tmpdir, "/tmp/test_ctl.XXXXXX");
-	if (!mkdtemp(tmpdir))
-		return -1;
-	return chmod(tmpdir, 0700);
+	return tmpdir_make(tmpdir, sizeof tmpdir, "test_ctl");
 }
 
 static int remove_tmpdir(void **state)
 {
-	char cmd[256];
-
 	(void)state;
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmpdir);
-	return system(cmd);
+	return tmpdir_remove(tmpdir);
 }
 
 int main(void)

@@ -349,6 +349,29 @@ static void test_names_round_trip(void **state)
 		assert_string_not_equal(verdict_check_name((enum verdict_check_id)i), "none");
 }
 
+/* The check table's rows, in the order ?verbose, /status and the
+ * integration test t_verbose_lists_every_check expect, with the two that
+ * drain rather than fail. */
+static void test_check_table_order_and_drains(void **state)
+{
+	static const char *const order[CHECK_COUNT] = {
+		"maintenance", "mysqld", "fresh", "wsrep", "connected", "primary", "wsrep_ready",
+		"state", "reject_queries", "pxc_maint_mode", "cluster_size", "recv_queue",
+		"read_only", "drain",
+	};
+
+	(void)state;
+	for (int i = 0; i < CHECK_COUNT; i++) {
+		const char *name = verdict_check_name((enum verdict_check_id)i);
+		assert_non_null(name);
+		assert_string_equal(name, order[i]);
+		assert_int_equal(verdict_check_drains((enum verdict_check_id)i),
+				 i == CHECK_PXC_MAINT_MODE || i == CHECK_DRAIN);
+	}
+	assert_string_equal(verdict_check_name(CHECK_COUNT), "none");
+	assert_false(verdict_check_drains(CHECK_COUNT));
+}
+
 static void test_equal_compares_reason(void **state)
 {
 	struct verdict a = {.code = 503, .failed = CHECK_STATE, .reason = "Joining"};
@@ -369,6 +392,7 @@ int main(void)
 		cmocka_unit_test(test_stale_snapshot_is_not_believed),
 		cmocka_unit_test(test_verbose_lists_every_check),
 		cmocka_unit_test(test_names_round_trip),
+		cmocka_unit_test(test_check_table_order_and_drains),
 		cmocka_unit_test(test_equal_compares_reason),
 	};
 	return cmocka_run_group_tests_name("verdict", tests, NULL, NULL);
