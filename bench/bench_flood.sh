@@ -42,13 +42,9 @@ HZ=$(getconf CLK_TCK)
 
 say "conditions: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg)"
 load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-cck_init
+cluster_start_one
 export CCK_LOGDIR=$CCK_TMP/logs
 mkdir -p "$CCK_LOGDIR"
-_node_prepare 1
-_node_install_db 1
-node_start 1 --wsrep-new-cluster
-_cluster_create_monitor_user
 agent_start 1
 PORT=${AGENT_PORT[1]}
 APID=$(agent_pid 1)

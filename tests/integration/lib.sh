@@ -242,6 +242,7 @@ cck_cleanup() {
 	fi
 	agent_stop_all
 	haproxy_stop
+	xinetd_stop_all
 	cluster_stop
 	rm -rf "$CCK_TMP"
 }
@@ -508,6 +509,17 @@ cluster_start() {
 	cluster_wait_synced 60 || return 1
 	now_ms
 	cck_log "cluster of 3 Synced nodes up in $(((REPLY - t0) / 1000)).$((((REPLY - t0) % 1000) / 100)) s (ports from $CCK_PORT_BASE, $CCK_TMP)"
+}
+
+# cluster_start_one: node1 alone, bootstrapped, with the monitoring account
+# (the benchmarks: an agent reads only its own node, and one node leaves
+# the shared cores to the measurement).
+cluster_start_one() {
+	cck_init || return 1
+	_node_prepare 1 || return 1
+	_node_install_db 1 || return 1
+	node_start 1 --wsrep-new-cluster || return 1
+	_cluster_create_monitor_user
 }
 
 _cluster_create_monitor_user() {
@@ -799,21 +811,40 @@ wait_http() {
 
 # ---------------------------------------------------------------- HAProxy
 
-# haproxy_start [NAME [PORT]]: a `listen galera` in front of node1..3,
-# health-checked through agents 1..3 (option httpchk). Foreground process
-# (-db) in the background; pid in $CCK_TMP/NAME.pid. NAME (default haproxy)
-# names its files, so a second instance can run beside the first; PORT is
-# its frontend (default $HAPROXY_PORT). HAPROXY_CHECK replaces the check
-# line ("option httpchk"), HAPROXY_SERVER_OPTS the servers' check timings, HAPROXY_TIMEOUT_CHECK the check timeout.
+# agent_check_port I: where agent I answers HAProxy's agent-check (spare
+# ports 1..3 of the layout), for `agent = { listen = ...; }` and %a below.
+agent_check_port() { cck_spare_port "$1"; }
+
+# haproxy_start [NAME [PORT]]: the one HAProxy launcher of the scenarios,
+# the drain helpers and the demo. A `listen galera` on 127.0.0.1:PORT
+# (default $HAPROXY_PORT) in front of node1..3, each server health-checked on
+# its agent. NAME (default haproxy) names its files ($CCK_TMP/NAME.cfg,
+# .pid, .sock, .log), so a second instance can run beside the first.
+# Parameters, from the environment:
+#   HAPROXY_CHECK         the proxy's check lines (default "option httpchk";
+#                         several as $'option httpchk\nhttp-check disable-on-404')
+#   HAPROXY_SERVER_OPTS   each server's check timings (default: every 500 ms,
+#                         200 ms while changing state, rise 1 fall 1)
+#   HAPROXY_SERVER_EXTRA  more options on each server line, after them: an
+#                         agent serving HTTPS is checked with
+#                         "check-ssl verify required ca-file $CCK_TMP/ca.pem";
+#                         "agent-check agent-port %a agent-inter 1s" adds the
+#                         agent-check. %i stands for the server's number
+#                         (1..3), %a for agent_check_port %i.
+#   HAPROXY_CHECK_PORTS   "P1 P2 P3": where server I's checks go (default
+#                         AGENT_PORT[1..3]; e.g. the agents' HTTPS ports)
+#   HAPROXY_TIMEOUT_CHECK `timeout check` (default 2s)
+#   HAPROXY_DEFAULTS      more lines for the defaults section
+#   HAPROXY_MORE          more sections, appended as they are (haproxy_listen
+#                         prints one more listen with the parameters above)
 haproxy_start() {
-	local name=${1:-haproxy} port=${2:-$HAPROXY_PORT}
-	local cfg=$CCK_TMP/$name.cfg sock=$CCK_TMP/$name.sock pid i
-	haproxy_stop "$name"
+	local name=${1:-haproxy} port=${2:-$HAPROXY_PORT} cfg
+	cfg=$CCK_TMP/$name.cfg
 	{
 		cat <<EOF
 global
-    stats socket $sock mode 600 level admin
-    maxconn 200
+    stats socket $CCK_TMP/$name.sock mode 600 level admin
+    maxconn 500
 
 defaults
     mode tcp
@@ -821,23 +852,47 @@ defaults
     timeout client 30s
     timeout server 30s
     timeout check ${HAPROXY_TIMEOUT_CHECK:-2s}
-
-listen galera
-    bind 127.0.0.1:$port
-    mode tcp
-    balance leastconn
-    ${HAPROXY_CHECK:-option httpchk}
-    # Test timings: check every 500 ms (200 ms while changing state) and
-    # change state after a single result, so that scenarios see HAProxy
-    # follow the agent within about a second. Production uses slower checks
-    # and rise/fall of 2-3 (see haproxy/ in the repository).
 EOF
-		for i in 1 2 3; do
-			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} ${HAPROXY_SERVER_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
-		done
+		[[ -z ${HAPROXY_DEFAULTS:-} ]] || _indent <<<"$HAPROXY_DEFAULTS"
+		echo
+		# Test timings: check every 500 ms (200 ms while changing state) and
+		# change state after a single result, so that scenarios see HAProxy
+		# follow the agent within about a second. Production uses slower
+		# checks and rise/fall of 2-3 (see haproxy/ in the repository).
+		haproxy_listen galera "$port"
+		[[ -z ${HAPROXY_MORE:-} ]] || printf '\n%s\n' "$HAPROXY_MORE"
 	} >"$cfg"
+	haproxy_launch "$name" "$cfg"
+}
+
+# haproxy_listen PROXY PORT: one `listen` section in front of node1..3,
+# with haproxy_start's parameters.
+haproxy_listen() {
+	local px=$1 port=$2 i line ports
+	read -r -a ports <<<"${HAPROXY_CHECK_PORTS:-${AGENT_PORT[1]} ${AGENT_PORT[2]} ${AGENT_PORT[3]}}"
+	printf '%s\n' "listen $px" "    bind 127.0.0.1:$port" "    mode tcp" "    balance leastconn"
+	_indent <<<"${HAPROXY_CHECK:-option httpchk}"
+	for i in 1 2 3; do
+		line="    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${ports[i - 1]}"
+		line+=" ${HAPROXY_SERVER_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
+		if [[ -n ${HAPROXY_SERVER_EXTRA:-} ]]; then
+			line+=" ${HAPROXY_SERVER_EXTRA//%i/$i}"
+			line=${line//%a/$(agent_check_port "$i")}
+		fi
+		echo "$line"
+	done
+}
+
+_indent() { local l; while IFS= read -r l; do printf '    %s\n' "$l"; done; }
+
+# haproxy_launch NAME CFG: check CFG, run HAProxy on it in the foreground
+# (-db) in the background, pid in $CCK_TMP/NAME.pid; wait until its stats
+# socket ($CCK_TMP/NAME.sock, which CFG must declare) answers.
+haproxy_launch() {
+	local name=$1 cfg=$2 pid
+	haproxy_stop "$name"
 	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/$name-check.log" 2>&1; then
-		echo "haproxy_start: invalid config:" >&2
+		echo "haproxy_launch: invalid config $cfg:" >&2
 		cat "$CCK_TMP/$name-check.log" >&2
 		return 1
 	fi
@@ -883,6 +938,76 @@ haproxy_stat_field() {
 # wait_haproxy_status NAME STATUS TIMEOUT_S
 wait_haproxy_status() {
 	wait_until "$3" "haproxy server $1 to be $2" _haproxy_status_is "$1" "$2"
+}
+
+# ---------------------------------------------------------------- xinetd
+
+# xinetd_start NAME PORT SERVER [ARGS...]: the one xinetd launcher of the
+# scenarios, the drain baseline and the benchmarks. A private xinetd
+# (foreground, -dontfork) with one service NAME bound to 127.0.0.1:PORT,
+# running SERVER ARGS per connection; its own limits (cps, instances,
+# per_source) lifted so that a benchmark measures the server, not xinetd.
+# XINETD_ENV adds an `env =` line (VAR=value ...). xinetd's log
+# ($CCK_TMP/xinetd-NAME.log) records each server's pid and exit status.
+# Waits until PORT accepts connections.
+xinetd_start() {
+	local name=$1 port=$2 server=$3 conf pid
+	shift 3
+	conf=$CCK_TMP/xinetd-$name.conf
+	xinetd_stop "$name"
+	cat >"$conf" <<EOF
+defaults
+{
+}
+service $name
+{
+	type            = UNLISTED
+	socket_type     = stream
+	protocol        = tcp
+	port            = $port
+	bind            = 127.0.0.1
+	wait            = no
+	user            = $(id -un)
+	server          = $server
+	server_args     = $*
+	flags           = REUSE
+	cps             = 100000 1
+	instances       = UNLIMITED
+	per_source      = UNLIMITED
+	log_on_success  = PID EXIT
+	log_on_failure  = HOST
+	log_type        = FILE $CCK_TMP/xinetd-$name.log
+${XINETD_ENV:+	env             = $XINETD_ENV}
+}
+EOF
+	_spawn "$CCK_TMP/xinetd-$name.out" xinetd -dontfork -pidfile "$CCK_TMP/xinetd-$name.xpid" -f "$conf" \
+		-filelog "$CCK_TMP/xinetd-$name.own.log"
+	pid=$!
+	disown "$pid" 2>/dev/null
+	echo "$pid" >"$CCK_TMP/xinetd-$name.pid"
+	if ! wait_until 10 "xinetd $name listening on $port" port_listening "$port" "$pid"; then
+		cat "$CCK_TMP/xinetd-$name.out" "$CCK_TMP/xinetd-$name.own.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+xinetd_pid() { cat "$CCK_TMP/xinetd-$1.pid"; }
+xinetd_stop() { stop_pidfile "$CCK_TMP/xinetd-$1.pid" 10; }
+xinetd_stop_all() {
+	local f n
+	for f in "$CCK_TMP"/xinetd-*.pid; do
+		[[ -e $f ]] || continue
+		n=${f##*/xinetd-}
+		xinetd_stop "${n%.pid}"
+	done
+}
+
+# port_listening PORT [PID]: something listens on TCP PORT (and PID lives).
+port_listening() {
+	if [[ -n ${2:-} ]] && ! pid_alive "$2"; then
+		echo "pid $2 exited"
+		return "$CCK_WAIT_GIVE_UP"
+	fi
+	ss -Hltn "sport = :$1" | grep -q .
 }
 
 # ---------------------------------------------------------------- scenarios

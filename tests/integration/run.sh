@@ -149,6 +149,7 @@ for t in "${scenarios[@]}"; do
 	# whatever the scenario left behind
 	agent_stop_all >>"$out" 2>&1
 	haproxy_stop >>"$out" 2>&1
+	xinetd_stop_all >>"$out" 2>&1
 	now_ms; dt=$((REPLY - t0))
 	if ((rc == 0)); then
 		passed=$((passed + 1))
