@@ -229,7 +229,7 @@ $(B)/flood: bench/flood.c bench/client.c bench/client.h | $(B)
 # Not tests: each bench/bench_*.sh prints a table against the baseline
 # measured in the same run. See README "Performance".
 bench: deps
-	@$(SUBMAKE) clustercheckd $(B)/loadgen $(B)/flood
+	@$(SUBMAKE) clustercheckd $(B)/loadgen $(B)/flood bench/cck_load
 	@set -e; for b in bench/bench_*.sh; do echo "== $$b"; LOADGEN=$(CURDIR)/$(B)/loadgen bash $$b; done
 
 clean:
