@@ -455,8 +455,21 @@ node_launch() {
 # node_start I [mysqld args]: start node I (joining the cluster) and wait
 # until it is Synced. TIMEOUT via NODE_START_TIMEOUT (default 120 s).
 node_start() {
-	local i=$1
 	node_launch "$@" || return 1
+	_node_wait_synced "$1"
+}
+
+# nodes_start I...: start nodes I... at once (joining the cluster) and wait
+# until every one is Synced: the joiners receive their state side by side
+# instead of one after the other.
+nodes_start() {
+	local i
+	for i in "$@"; do node_launch "$i" || return 1; done
+	for i in "$@"; do _node_wait_synced "$i" || return 1; done
+}
+
+_node_wait_synced() {
+	local i=$1
 	if ! wait_until "${NODE_START_TIMEOUT:-120}" "node$i to reach Synced (4)" node_state_is "$i" 4; then
 		echo "--- node$i error log tail:" >&2
 		tail -n 30 "$(_node_dir "$i")/error.log" >&2
@@ -580,12 +593,12 @@ cluster_heal() {
 			node_sql "$i" "SET GLOBAL wsrep_desync=OFF; SET GLOBAL read_only=OFF; SET GLOBAL wsrep_reject_queries=NONE" || return 1
 		fi
 	done
-	for i in 1 2 3; do
-		if ! node_alive "$i"; then
-			cck_log "heal: node$i not running, starting it"
-			node_start "$i" || return 1
-		fi
-	done
+	local down=()
+	for i in 1 2 3; do node_alive "$i" || down+=("$i"); done
+	if ((${#down[@]})); then
+		cck_log "heal: node(s) ${down[*]} not running, starting them"
+		nodes_start "${down[@]}" || return 1
+	fi
 	if ! cluster_wait_synced 60; then
 		# all alive but no Primary component (e.g. both peers lost at once)
 		for i in 1 2 3; do
