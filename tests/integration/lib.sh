@@ -494,6 +494,25 @@ node_kill() {
 	kill -s "$2" "$pid"
 }
 
+# node_pad I DB MB: MB of data in database DB on node I alone (wsrep_on=OFF,
+# MyISAM: nothing replicated), so that a full SST from node I lasts a
+# while; the database is dropped at the end of the scenario.
+node_pad() {
+	local i=$1 db=$2
+	on_exit "NODE_SQL_TIMEOUT=120 node_sql $i 'DROP DATABASE IF EXISTS $db'"
+	NODE_SQL_TIMEOUT=300 node_sql "$i" "SET SESSION wsrep_on=OFF;
+		DROP DATABASE IF EXISTS $db; CREATE DATABASE $db;
+		CREATE TABLE $db.pad (b LONGBLOB) ENGINE=MyISAM;
+		INSERT INTO $db.pad SELECT REPEAT('x', 1048576) FROM $db.seq_1_to_$3"
+}
+
+# node_forget_state I: stop node I and remove its saved state, so that it
+# needs a full SST when it starts again.
+node_forget_state() {
+	node_stop "$1" || return 1
+	rm -f "$CCK_TMP/node$1/data/grastate.dat" "$CCK_TMP/node$1/data/galera.cache"
+}
+
 node_isolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=1'"; }
 node_unisolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=0'"; }
 node_is_isolated() {
@@ -687,7 +706,8 @@ cluster_stop() {
 
 # agent_start A [clustercheckd args...]: agent A (1..9) for node
 # ${AGENT_NODE:-A}, listening on AGENT_PORT[A]. Extra config lines from
-# $AGENT_EXTRA_CONF are appended verbatim. Waits until it answers HTTP.
+# $AGENT_EXTRA_CONF are appended verbatim; AGENT_DATADIR replaces
+# mysql.datadir (default: the node's). Waits until it answers HTTP.
 # Each agent has its own ctl socket ($CCK_TMP/agentA.ctl, group mysql so that
 # mysqld's wsrep_notify_cmd reaches it) and maintenance file
 # ($CCK_TMP/agentA.disabled); SIGTERM exits at once unless
@@ -708,7 +728,7 @@ agent_start() {
 		umask 077
 		cat >"$conf" <<EOF
 listen = "127.0.0.1:${AGENT_PORT[a]}";
-mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$(_node_dir "$node")/data"; };
+mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "${AGENT_DATADIR-$(_node_dir "$node")/data}"; };
 drain = { $([[ ${AGENT_DRAIN_SECONDS:-0} == default ]] || echo "seconds = ${AGENT_DRAIN_SECONDS:-0}; ")maint_file = "$CCK_TMP/agent$a.disabled"; };
 ctl = { socket = "$CCK_TMP/agent$a.ctl"; mode = "0660"; group = "$(_cck_is_root && echo mysql)"; };
 EOF
