@@ -557,12 +557,12 @@ cluster_start() {
 	cck_init || return 1
 	for i in 1 2 3; do _node_prepare "$i" || return 1; done
 	# node2 and node3 need no system tables of their own: they receive
-	# node1's datadir by SST when they join.
+	# node1's datadir by SST when they join (started together, one waits
+	# for the donor while the other's transfer runs).
 	_node_install_db 1 || return 1
 	node_start 1 --wsrep-new-cluster || return 1
 	_cluster_create_monitor_user || return 1
-	node_start 2 || return 1
-	node_start 3 || return 1
+	nodes_start 2 3 || return 1
 	cluster_wait_synced 60 || return 1
 	now_ms
 	cck_log "cluster of 3 Synced nodes up in $(((REPLY - t0) / 1000)).$((((REPLY - t0) % 1000) / 100)) s (ports from $CCK_PORT_BASE, $CCK_TMP)"
