@@ -23,7 +23,6 @@
 
 struct seen {
 	pthread_mutex_t lock;
-	pthread_cond_t cond;
 	int n;
 	long long at[MAX_SEEN];   /* ms, monotonic */
 	uint64_t seq[MAX_SEEN];
@@ -51,8 +50,17 @@ static void publish(void *ctx, const struct snapshot *snap)
 		snprintf(s->error[s->n], sizeof s->error[s->n], "%s", snap->error);
 		s->n++;
 	}
-	pthread_cond_broadcast(&s->cond);
 	pthread_mutex_unlock(&s->lock);
+}
+
+static int seen_count(struct seen *s)
+{
+	int n;
+
+	pthread_mutex_lock(&s->lock);
+	n = s->n;
+	pthread_mutex_unlock(&s->lock);
+	return n;
 }
 
 /* Until N snapshots were published, or fail after timeout_ms. */
@@ -60,26 +68,11 @@ static void wait_for(struct seen *s, int n, long long timeout_ms)
 {
 	long long deadline = now_ms() + timeout_ms;
 
-	pthread_mutex_lock(&s->lock);
-	while (s->n < n) {
-		struct timespec t;
-		long long left = deadline - now_ms();
-
-		if (left <= 0) {
-			int got = s->n;
-			pthread_mutex_unlock(&s->lock);
-			fail_msg("%d snapshots published after %lld ms, want %d", got, timeout_ms, n);
-		}
-		clock_gettime(CLOCK_REALTIME, &t);
-		t.tv_sec += (time_t)(left / 1000);
-		t.tv_nsec += (long)(left % 1000) * 1000000;
-		if (t.tv_nsec >= 1000000000) {
-			t.tv_sec++;
-			t.tv_nsec -= 1000000000;
-		}
-		pthread_cond_timedwait(&s->cond, &s->lock, &t);
+	while (seen_count(s) < n) {
+		if (now_ms() >= deadline)
+			fail_msg("%d snapshots published after %lld ms, want %d", seen_count(s), timeout_ms, n);
+		usleep(5000);
 	}
-	pthread_mutex_unlock(&s->lock);
 }
 
 static char dir[64];
@@ -117,14 +110,12 @@ static struct seen *seen_new(void)
 
 	assert_non_null(s);
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->cond, NULL);
 	return s;
 }
 
 static void seen_free(struct seen *s)
 {
 	pthread_mutex_destroy(&s->lock);
-	pthread_cond_destroy(&s->cond);
 	free(s);
 }
 
