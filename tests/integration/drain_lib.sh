@@ -52,21 +52,21 @@ drain_haproxy_start() {
 	HAPROXY_MORE=$more haproxy_start
 }
 
-# shipped_haproxy_start FILE [NAME FRONTEND_PORT STATS_PORT]: HAProxy NAME
-# (default haproxy, on $HAPROXY_PORT, stats on spare port 8) from one of the
-# shipped files (haproxy/*.cfg) with ONLY addresses, ports and paths
-# substituted, so the test cannot drift from what users copy: the stats
-# socket path, the frontend and stats binds, and each `server dbI
-# 10.0.0.I:3306` line, which gets node I's client port plus
-# `port`/`agent-port` for its agent (every agent is on 127.0.0.1 here, so
-# the ports differ per server; the default-server line, with every timing,
-# is kept as shipped). Servers keep their shipped names (db1..db3).
+# shipped_haproxy_start FILE: HAProxy from one of the shipped files
+# (haproxy/*.cfg) with ONLY addresses, ports and paths substituted, so the
+# test cannot drift from what users copy: the stats socket path, the
+# frontend and stats binds, and each `server dbI 10.0.0.I:3306` line, which
+# gets node I's client port plus `port`/`agent-port` for its agent (every
+# agent is on 127.0.0.1 here, so the ports differ per server; the
+# default-server line, with every timing, is kept as shipped). Servers keep
+# their shipped names (db1..db3).
 shipped_haproxy_start() {
-	local src=$1 name=${2:-haproxy} front=${3:-$HAPROXY_PORT} stats_port=${4:-$(cck_spare_port 8)}
-	local cfg=$CCK_TMP/$name.cfg i left
+	local src=$1 cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock i left
+	local stats_port
+	stats_port=$(cck_spare_port 8)
 	[[ -f $src ]] || { echo "shipped_haproxy_start: no $src" >&2; return 1; }
-	local sedargs=(-e "s#/run/haproxy/admin.sock#$CCK_TMP/$name.sock#"
-		-e "s#bind \*:3306#bind 127.0.0.1:$front#"
+	local sedargs=(-e "s#/run/haproxy/admin.sock#$sock#"
+		-e "s#bind \*:3306#bind 127.0.0.1:$HAPROXY_PORT#"
 		-e "s#bind 127.0.0.1:8404#bind 127.0.0.1:$stats_port#")
 	for i in 1 2 3; do
 		sedargs+=(-e "s#^\(    server db$i\) 10\.0\.0\.$i:3306#\1 127.0.0.1:${NODE_PORT[i]} port ${AGENT_PORT[i]} agent-port $(agent_check_port "$i")#")
@@ -76,8 +76,8 @@ shipped_haproxy_start() {
 	# shape: fail rather than test something else.
 	left=$(grep -v '^ *#' "$cfg" | grep -nE '10\.0\.0\.|/run/haproxy|\*:3306|:8404' || true)
 	[[ -z $left ]] || { echo "shipped_haproxy_start: unsubstituted in $src: $left" >&2; return 1; }
-	diff -u "$src" "$cfg" >"$CCK_TMP/$name-shipped.diff" || true
-	haproxy_launch "$name" "$cfg"
+	diff -u "$src" "$cfg" >"$CCK_TMP/haproxy-shipped.diff" || true
+	haproxy_launch haproxy "$cfg"
 }
 
 # hx_field PROXY SERVER FIELD -> one `show stat` field (1-based, as cut -f):
@@ -106,7 +106,7 @@ hx_wait_admin() {
 
 _hx_status_is() {
 	local px=$1 sv=$2 want=$3 line
-	line=$(haproxy_cmd "show stat" "${4:-haproxy}" | awk -F, -v p="$px" -v s="$sv" '$1 == p && $2 == s { print $18 "|check " $37 " " $38 "|agent " $63 " \"" $58 "\"|scur " $5 }')
+	line=$(haproxy_cmd "show stat" | awk -F, -v p="$px" -v s="$sv" '$1 == p && $2 == s { print $18 "|check " $37 " " $38 "|agent " $63 " \"" $58 "\"|scur " $5 }')
 	echo "${line:-<no such server>}"
 	[[ ${line%%|*} =~ ^($want)$ ]]
 }
@@ -172,12 +172,11 @@ load_setup() {
 	LOAD_PASS=$pass
 }
 
-# load_start NAME [PORT]: the load client through the HAProxy on PORT
-# (default $HAPROXY_PORT), in the background.
+# load_start NAME: the load client through HAProxy, in the background.
 load_start() {
-	local name=$1 port=${2:-$HAPROXY_PORT} pid
+	local name=$1 pid
 	rm -f "$CCK_TMP/$name.stop"
-	CCK_LOAD_PASSWORD=$LOAD_PASS "$CCK_REPO/bench/cck_load" --host 127.0.0.1 --port "$port" \
+	CCK_LOAD_PASSWORD=$LOAD_PASS "$CCK_REPO/bench/cck_load" --host 127.0.0.1 --port "$HAPROXY_PORT" \
 		--user load --threads "${LOAD_THREADS:-4}" --pause-ms "${LOAD_PAUSE_MS:-10}" \
 		--lifetime-ms "${LOAD_LIFETIME_MS:-0}" \
 		--stop-file "$CCK_TMP/$name.stop" </dev/null >"$CCK_TMP/$name.out" 2>"$CCK_TMP/$name.err" &
@@ -216,117 +215,81 @@ load_value() { sed -n "s/.*\\b$2=\\([0-9]*\\).*/\\1/p" <<<"$1"; }
 
 # ---------------------------------------------------------------- rolling restart
 
-# rolling_restart_shipped FILE PROXY [FILE PROXY]: the rolling restart as
-# the systemd units order it, under load, through HAProxy started from each
-# shipped FILE (shipped_haproxy_start: the first as "haproxy", the second
-# as "haproxy2" beside it, checking the same agents), whose proxy is PROXY,
-# with agents on their defaults (only listen addresses, sockets and paths
-# set; drain.seconds and policy.donor as shipped). One restart serves every
-# file: for each node in turn, SIGTERM its agent, wait until every HAProxy
-# has it out (NOLB/DRAIN) and the agent has exited, stop mysqld cleanly,
-# start it and wait for Synced, start the agent, wait for UP everywhere.
-# Load through each HAProxy: clients opening a new connection per
-# transaction and clients keeping theirs for LONG_LIFETIME_MS (a pool's
-# maximum lifetime, below drain.seconds); 4 of each in all. Fails unless
-# every client saw 0 failed connections and 0 failed transactions; prints
-# how long each node took to leave and rejoin.
+# rolling_restart_shipped FILE PROXY: the rolling restart as the systemd
+# units order it, under load, through HAProxy started from the shipped FILE
+# (shipped_haproxy_start) whose proxy is PROXY, with agents on their
+# defaults (only listen addresses, sockets and paths set; drain.seconds and
+# policy.donor as shipped). For each node in turn: SIGTERM its agent, wait
+# until HAProxy has it out (NOLB/DRAIN) and the agent has exited, stop
+# mysqld cleanly, start it and wait for Synced, start the agent, wait for
+# HAProxy UP. Load: 4 clients opening a new connection per transaction and
+# 4 keeping theirs for LONG_LIFETIME_MS (a pool's maximum lifetime, below
+# drain.seconds). Fails unless both see 0 failed connections and 0 failed
+# transactions; prints how long each node took to leave and rejoin.
 rolling_restart_shipped() {
-	local files=() pxs=() names=() n k t0 t_out t_exit t_rejoin_start scur report="" out v
+	local file=$1 px=$2 n t0 t_out t_exit t_rejoin_start scur report="" short long
 	local long_ms=${LONG_LIFETIME_MS:-3000}
-	while (($#)); do files+=("$1"); pxs+=("$2"); shift 2; done
 	[[ -x $CCK_REPO/bench/cck_load ]] || fail "bench/cck_load not built (make bench/cck_load)"
-	local threads=$((4 / ${#files[@]}))
 	load_setup
-	# shellcheck disable=SC2016 # expanded when the step runs
-	on_exit 'for f in "$CCK_TMP"/short*.pid "$CCK_TMP"/long*.pid; do [[ -e $f ]] && load_stop "$(basename "$f" .pid)" >/dev/null 2>&1; done; true'
+	on_exit 'load_stop short >/dev/null 2>&1; load_stop long >/dev/null 2>&1'
 	# agents on their defaults drain 10 s on SIGTERM; SIGINT stops them now
-	# shellcheck disable=SC2016 # expanded when the step runs
+# shellcheck disable=SC2016 # expanded when the step runs
 	on_exit 'for a in 1 2 3; do p=$(agent_pid "$a") && kill -INT "$p" 2>/dev/null; done; true'
 	for n in 1 2 3; do
 		AGENT_DRAIN_SECONDS=default AGENT_EXTRA_CONF="$(drain_agent_conf "$n")" agent_start "$n" ||
 			fail "agent$n did not start"
 	done
-	for k in "${!files[@]}"; do
-		if ((k == 0)); then
-			names[k]=haproxy
-			shipped_haproxy_start "${files[k]}" || fail "HAProxy does not start from ${files[k]}"
-		else
-			names[k]=haproxy$((k + 1))
-			on_exit "haproxy_stop ${names[k]}"
-			shipped_haproxy_start "${files[k]}" "${names[k]}" "$(cck_spare_port 4)" "$(cck_spare_port 5)" ||
-				fail "HAProxy does not start from ${files[k]}"
-		fi
-		echo "HAProxy ${names[k]} = ${files[k]} with these substitutions:" >&2
-		grep '^[-+] ' "$CCK_TMP/${names[k]}-shipped.diff" >&2 || true
-		for n in 1 2 3; do
-			_rr_wait "$k" "db$n" UP 20 || fail "db$n not UP in ${files[k]##*/} at the start"
-		done
-		local port=$HAPROXY_PORT
-		((k == 0)) || port=$(cck_spare_port 4)
-		LOAD_THREADS=$threads LOAD_LIFETIME_MS=0 load_start "short$k" "$port"
-		LOAD_THREADS=$threads LOAD_LIFETIME_MS=$long_ms load_start "long$k" "$port"
-	done
+	shipped_haproxy_start "$file" || fail "HAProxy does not start from $file"
+	echo "HAProxy config = $file with these substitutions:" >&2
+	grep '^[-+] ' "$CCK_TMP/haproxy-shipped.diff" >&2 || true
+	for n in 1 2 3; do hx_wait "$px" "db$n" UP 20 || fail "db$n not UP at the start"; done
+	LOAD_LIFETIME_MS=0 load_start short
+	LOAD_LIFETIME_MS=$long_ms load_start long
 	load_wait_flowing
 	for n in 1 2 3; do
 		now_ms; t0=$REPLY
 		cck_log "db$n: SIGTERM to agent$n (pid $(agent_pid "$n"))"
 		kill -TERM "$(agent_pid "$n")"
-		for k in "${!files[@]}"; do
-			_rr_wait "$k" "db$n" 'NOLB|DRAIN|MAINT|DOWN' 15 ||
-				fail "db$n did not leave the pool of ${files[k]##*/} after SIGTERM to its agent"
-		done
+		hx_wait "$px" "db$n" 'NOLB|DRAIN|MAINT|DOWN' 15 || fail "db$n did not leave the pool after SIGTERM to its agent"
 		now_ms; t_out=$((REPLY - t0))
 		wait_until 30 "agent$n to finish draining and exit" _pid_gone "$(agent_pid "$n")" ||
 			fail "agent$n did not exit"
 		rm -f "$CCK_TMP/agent$n.pid"
 		now_ms; t_exit=$((REPLY - t0))
-		scur=""
-		for k in "${!files[@]}"; do scur+="${scur:+/}$(haproxy_cmd "show stat" "${names[k]}" | awk -F, -v p="${pxs[k]}" -v s="db$n" '$1 == p && $2 == s { print $5 }')"; done
+		scur=$(hx_field "$px" "db$n" 5)
 		cck_log "db$n: out of the pool after ${t_out} ms, agent exited after ${t_exit} ms with $scur sessions open: stopping mysqld"
 		node_stop "$n" || fail "node$n did not stop"
 		node_start "$n" || fail "node$n did not come back"
 		now_ms; t_rejoin_start=$REPLY
 		AGENT_DRAIN_SECONDS=default AGENT_EXTRA_CONF="$(drain_agent_conf "$n")" agent_start "$n" ||
 			fail "agent$n did not restart"
-		for k in "${!files[@]}"; do
-			_rr_wait "$k" "db$n" UP 30 || fail "db$n not UP in ${files[k]##*/} after its restart"
-		done
+		hx_wait "$px" "db$n" UP 30 || fail "db$n not UP after its restart"
 		now_ms
 		report+="db$n: left the pool $t_out ms after SIGTERM (agent exited at $t_exit ms, $scur sessions left), back UP $((REPLY - t_rejoin_start)) ms after its agent started, $(((REPLY - t0) / 1000)) s out in all"$'\n'
 		echo "ok: db$n restarted" >&2
 	done
-	local -a short long
-	for k in "${!files[@]}"; do
-		short[k]=$(load_stop "short$k")
-		long[k]=$(load_stop "long$k")
-	done
+	short=$(load_stop short)
+	long=$(load_stop long)
 	printf '%s' "$report" >&2
+	echo "new connection per transaction: $short" >&2
+	echo "connections kept ${long_ms} ms:  $long" >&2
 	grep -h 'serving an IST\|Donor' "$CCK_LOGDIR"/agent*.log 2>/dev/null | head -n 6 >&2 || true
-	for k in "${!files[@]}"; do
-		local f=${files[k]##*/} c
-		echo "$f, new connection per transaction: ${short[k]}" >&2
-		echo "$f, connections kept ${long_ms} ms:  ${long[k]}" >&2
-		for c in "short$k" "long$k"; do
-			[[ -s $CCK_TMP/$c.err ]] && { echo "$f $c clients, first errors:" >&2; head -n 5 "$CCK_TMP/$c.err" >&2; }
-		done
-		echo "ROLLING_RESTART_SHIPPED $f short: ${short[k]}"
-		echo "ROLLING_RESTART_SHIPPED $f long: ${long[k]}"
+	local f
+	for f in short long; do
+		[[ -s $CCK_TMP/$f.err ]] && { echo "$f clients, first errors:" >&2; head -n 5 "$CCK_TMP/$f.err" >&2; }
 	done
-	for k in "${!files[@]}"; do
-		for out in "${short[k]}" "${long[k]}"; do
-			for v in connections transactions; do
-				v=$(load_value "$out" "$v")
-				((v > 20)) || fail "only $v connections or transactions in '$out' through ${files[k]##*/}: the load did not run"
-			done
-			v=$(($(load_value "$out" connect_failures) + $(load_value "$out" transaction_failures)))
-			((v == 0)) || fail "rolling restart with ${files[k]##*/} and the defaults: short-lived '${short[k]}', long-lived '${long[k]}' (want 0 failures)"
+	echo "ROLLING_RESTART_SHIPPED $(basename "$file") short: $short"
+	echo "ROLLING_RESTART_SHIPPED $(basename "$file") long: $long"
+	local out k v
+	for out in "$short" "$long"; do
+		for k in connections transactions; do
+			v=$(load_value "$out" "$k")
+			((v > 20)) || fail "only $v $k in '$out': the load did not run"
 		done
-		echo "ok: rolling restart with ${files[k]##*/} and the agents' defaults: 0 failed connections, 0 failed transactions" >&2
 	done
-}
-
-# _rr_wait K SERVER STATUS_REGEX TIMEOUT_S: hx_wait on the K-th HAProxy of
-# rolling_restart_shipped (its names[] and pxs[]).
-_rr_wait() {
-	wait_until "$4" "${names[$1]} ${pxs[$1]}/$2 status /$3/" _hx_status_is "${pxs[$1]}" "$2" "$3" "${names[$1]}"
+	for out in "$short" "$long"; do
+		v=$(($(load_value "$out" connect_failures) + $(load_value "$out" transaction_failures)))
+		((v == 0)) || fail "rolling restart with $(basename "$file") and the defaults: short-lived '$short', long-lived '$long' (want 0 failures)"
+	done
+	echo "ok: rolling restart with $(basename "$file") and the agents' defaults: 0 failed connections, 0 failed transactions" >&2
 }
