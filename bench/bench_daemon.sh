@@ -11,12 +11,9 @@
 # its pid on exit, pass or fail.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export CCK_REPO=${CCK_REPO:-$(cd "$BENCH_DIR/.." && pwd)}
-# shellcheck source=tests/integration/lib.sh
-source "${CCK_LIB:-$CCK_REPO/tests/integration/lib.sh}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LOADGEN=${LOADGEN:-$CCK_REPO/build/loadgen}
 BENCH_SECONDS=${BENCH_SECONDS:-5}      # each throughput / latency point
 BENCH_CHECKS=${BENCH_CHECKS:-1000000}  # for the RSS-after figure
 BENCH_CLIENTS=${BENCH_CLIENTS:-16}
@@ -32,7 +29,6 @@ command -v xinetd >/dev/null || { echo "bench_daemon: xinetd missing (scripts/de
 trap cck_cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---------------------------------------------------------------- setup
 
@@ -136,13 +132,8 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f×", a / b; el
 
 # ---------------------------------------------------------------- run
 
-say "conditions: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg)"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-say "starting a single Galera node"
-cluster_start_one
-export CCK_LOGDIR=$CCK_TMP/logs
-mkdir -p "$CCK_LOGDIR"
-agent_start 1
+load_before=$(bench_load)
+bench_node_and_agent
 AGENT=${AGENT_PORT[1]}
 APID=$(agent_pid 1)
 BASE=$(cck_spare_port 1)
@@ -228,7 +219,7 @@ lg "$AGENT" -c "$BENCH_CLIENTS" -n "$((BENCH_CHECKS - half))" -d 600 >/dev/null
 read -r rss2_vm rss2_anon rss2_pss <<<"$(rss "$APID")"
 fds=$(find "/proc/$APID/fd" -mindepth 1 -maxdepth 1 | wc -l)
 pid_alive "$APID" || { echo "bench_daemon: the agent died" >&2; exit 1; }
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(bench_load)
 
 # ---------------------------------------------------------------- table
 
@@ -238,7 +229,7 @@ cat <<EOF
 
 ## clustercheckd vs clustercheck (bash + mysql client under xinetd), one node, same run
 
-Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r); load average $load_before before, $load_after after.
+Machine: $(bench_machine); load average $load_before before, $load_after after.
 Generator and agent share the cores. $(date -u '+%F %H:%M UTC').
 
 | measure | clustercheckd | baseline | ratio |
