@@ -36,12 +36,15 @@ $AGENT_EXTRA_CONF_ALL}" agent_start "$a" || return 1
 # DRAIN_HAPROXY_STATS_PORT adds the stats page (the demo's).
 drain_haproxy_start() {
 	local mode=$1 more=""
+	# shellcheck disable=SC2034 # haproxy_start's parameters
 	local HAPROXY_CHECK=$'option httpchk\nhttp-check disable-on-404' HAPROXY_DEFAULTS=$'retries 3\noption redispatch'
 	local HAPROXY_SERVER_OPTS="$DRAIN_HAPROXY_TIMINGS" HAPROXY_SERVER_EXTRA="" HAPROXY_CHECK_PORTS=""
 	if [[ $mode == agent ]]; then
 		more=$(haproxy_listen galera_http "$(cck_spare_port $HAPROXY_HTTP_PORT_SPARE)")
+		# shellcheck disable=SC2034
 		HAPROXY_SERVER_EXTRA="agent-check agent-port %a agent-inter 1s"
 	else
+		# shellcheck disable=SC2034
 		HAPROXY_CHECK_PORTS="$(baseline_port 1) $(baseline_port 2) $(baseline_port 3)"
 	fi
 	HAPROXY_SERVER_OPTS+=" on-marked-down shutdown-sessions"
