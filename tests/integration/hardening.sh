@@ -73,8 +73,12 @@ kill_agent_session() {
 	node_sql "$node" "SET GLOBAL max_connections=$((max - 1)); KILL $id"
 }
 
-# free_connection_slots N: the first N holders go.
+# free_connection_slots NODE N: N holders go. Their sessions are KILLed on
+# the server: a holder client that merely exits leaves its SELECT SLEEP
+# holding the slot until mysqld next writes to it (seconds, under load).
 free_connection_slots() {
-	local i
-	for ((i = 0; i < $1; i++)); do stop_pid "${MAXCONN_HOLDERS[i]}" 5 holder; done
+	local node=$1 n=$2 ids id i
+	ids=$(node_sql "$node" "SELECT ID FROM information_schema.PROCESSLIST WHERE INFO LIKE 'SELECT SLEEP%' LIMIT $n")
+	for id in $ids; do node_sql "$node" "KILL $id"; done
+	for ((i = 0; i < n; i++)); do stop_pid "${MAXCONN_HOLDERS[i]}" 5 holder; done
 }

@@ -19,6 +19,6 @@ kill_agent_session "$node"
 expect_http "$port" 503 'Too many connections' 3 "agent2 says why it cannot reconnect" >/dev/null
 hold_http "$port" 503 'Too many connections' 1 "agent2 keeps saying so"
 
-free_connection_slots 2
+free_connection_slots "$node" 2
 expect_http "$port" 200 "$SYNCED" 5 "agent2 back once a slot is free" >/dev/null
 [[ $(agent_pid 2) == "$apid" ]] || fail "agent2 was restarted"

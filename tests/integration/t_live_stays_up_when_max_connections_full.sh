@@ -42,6 +42,6 @@ grep -qx 'clustercheckd_verdict_code{endpoint="live"} 200' <<<"$metrics" || fail
 grep -qx 'clustercheckd_mysqld_up 0' <<<"$metrics" || fail "/metrics: clustercheckd_mysqld_up not 0"
 grep -qx 'clustercheckd_mysqld_refused 1' <<<"$metrics" || fail "/metrics: clustercheckd_mysqld_refused not 1"
 
-free_connection_slots 2
+free_connection_slots "$node" 2
 expect_http "$port" 200 '^Galera node is synced\.' 5 "agent2 /ready once a slot is free" >/dev/null
 [[ $(agent_pid 2) == "$apid" ]] || fail "agent2 was restarted"
