@@ -219,17 +219,17 @@ fuzz-smoke:
 
 # ---- benchmarks -------------------------------------------------------------
 
-$(B)/loadgen: bench/loadgen.c | $(B)
-	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< -lm
+$(B)/loadgen: bench/loadgen.c bench/client.c bench/client.h | $(B)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< bench/client.c -lm
 
 # Connection floods from many loopback addresses (bench_flood.sh, t_flood_*).
-$(B)/flood: bench/flood.c | $(B)
-	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -o $@ $<
+$(B)/flood: bench/flood.c bench/client.c bench/client.h | $(B)
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -o $@ $< bench/client.c
 
 # Not tests: each bench/bench_*.sh prints a table against the baseline
 # measured in the same run. See README "Performance".
 bench: deps
-	@$(SUBMAKE) clustercheckd $(B)/loadgen $(B)/flood
+	@$(SUBMAKE) clustercheckd $(B)/loadgen $(B)/flood bench/cck_load
 	@set -e; for b in bench/bench_*.sh; do echo "== $$b"; LOADGEN=$(CURDIR)/$(B)/loadgen bash $$b; done
 
 clean:

@@ -11,12 +11,9 @@
 # its pid on exit, pass or fail.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export CCK_REPO=${CCK_REPO:-$(cd "$BENCH_DIR/.." && pwd)}
-# shellcheck source=tests/integration/lib.sh
-source "${CCK_LIB:-$CCK_REPO/tests/integration/lib.sh}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LOADGEN=${LOADGEN:-$CCK_REPO/build/loadgen}
 BENCH_SECONDS=${BENCH_SECONDS:-5}      # each throughput / latency point
 BENCH_CHECKS=${BENCH_CHECKS:-1000000}  # for the RSS-after figure
 BENCH_CLIENTS=${BENCH_CLIENTS:-16}
@@ -29,68 +26,25 @@ for tool in "$LOADGEN" "$CCK_BIN"; do
 done
 command -v xinetd >/dev/null || { echo "bench_daemon: xinetd missing (scripts/deps.sh)" >&2; exit 2; }
 
-XINETD_PID=
-bench_cleanup() {
-	[[ -n $XINETD_PID ]] && stop_pid "$XINETD_PID" 10 xinetd
-	cck_cleanup
-}
-trap bench_cleanup EXIT
+trap cck_cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 
 # ---------------------------------------------------------------- setup
 
-# One node is enough: the agent reads only its own node, and a single node
-# leaves the shared cores to the measurement.
-single_node_start() {
-	cck_init
-	_node_prepare 1
-	_node_install_db 1
-	node_start 1 --wsrep-new-cluster
-	_cluster_create_monitor_user
-}
-
 # clustercheck as deployed: xinetd runs bash + the mysql client per check,
-# over TCP to the node (as measured in galera-lab.md). Limits that xinetd
-# would otherwise apply (cps, instances, per_source) are lifted so that the
-# baseline is measured at its best.
-baseline_start() {
-	local port=$1 cnf=$CCK_TMP/baseline.cnf conf=$CCK_TMP/xinetd.conf
+# over TCP to the node (as measured in galera-lab.md), xinetd's own limits
+# lifted (xinetd_start) so that the baseline is measured at its best.
+bench_baseline_start() {
+	local port=$1 cnf=$CCK_TMP/baseline.cnf
 	(
 		umask 077
 		printf '[client]\nuser=%s\npassword=%s\nhost=127.0.0.1\nport=%s\n' \
 			"$CCK_DB_USER" "$CCK_DB_PASS" "${NODE_PORT[1]}" >"$cnf"
 	)
-	cat >"$conf" <<EOF
-defaults
-{
-	instances = UNLIMITED
-	cps = 100000 1
-}
-service cck_baseline
-{
-	type = UNLISTED
-	port = $port
-	bind = 127.0.0.1
-	socket_type = stream
-	protocol = tcp
-	wait = no
-	user = root
-	server = /bin/bash
-	server_args = $CCK_REPO/bench/baseline/clustercheck.sh $cnf
-	only_from = 127.0.0.1
-	per_source = UNLIMITED
-	instances = UNLIMITED
-	cps = 100000 1
-	flags = REUSE
-	log_type = FILE $CCK_TMP/xinetd.log
-}
-EOF
-	_spawn "$CCK_TMP/xinetd.out" xinetd -dontfork -f "$conf" -pidfile "$CCK_TMP/xinetd.pid"
-	XINETD_PID=$!
+	xinetd_start cck_baseline "$port" /bin/bash "$CCK_REPO/bench/baseline/clustercheck.sh" "$cnf" || return 1
 	if ! wait_until 10 "the baseline to answer 200 on port $port" _answers_200 "$port"; then
-		tail -n 5 "$CCK_TMP/xinetd.out" "$CCK_TMP/xinetd.log" >&2 || true
+		tail -n 5 "$CCK_TMP"/xinetd-cck_baseline.* >&2 || true
 		http_raw "$port" 'GET / HTTP/1.0\r\n\r\n' >&2
 		bash -x "$CCK_REPO/bench/baseline/clustercheck.sh" "$cnf" </dev/null >&2 || true
 		return 1
@@ -178,18 +132,12 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.0f×", a / b; el
 
 # ---------------------------------------------------------------- run
 
-say "conditions: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg)"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-say "starting a single Galera node"
-cck_init
-export CCK_LOGDIR=$CCK_TMP/logs
-mkdir -p "$CCK_LOGDIR"
-single_node_start
-agent_start 1
+load_before=$(bench_load)
+bench_node_and_agent
 AGENT=${AGENT_PORT[1]}
 APID=$(agent_pid 1)
 BASE=$(cck_spare_port 1)
-baseline_start "$BASE"
+bench_baseline_start "$BASE"
 wait_until 10 "the agent to answer 200" _answers_200 "$AGENT"
 read -r rss0_vm rss0_anon rss0_pss <<<"$(rss "$APID")"
 
@@ -271,7 +219,7 @@ lg "$AGENT" -c "$BENCH_CLIENTS" -n "$((BENCH_CHECKS - half))" -d 600 >/dev/null
 read -r rss2_vm rss2_anon rss2_pss <<<"$(rss "$APID")"
 fds=$(find "/proc/$APID/fd" -mindepth 1 -maxdepth 1 | wc -l)
 pid_alive "$APID" || { echo "bench_daemon: the agent died" >&2; exit 1; }
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(bench_load)
 
 # ---------------------------------------------------------------- table
 
@@ -281,7 +229,7 @@ cat <<EOF
 
 ## clustercheckd vs clustercheck (bash + mysql client under xinetd), one node, same run
 
-Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r); load average $load_before before, $load_after after.
+Machine: $(bench_machine); load average $load_before before, $load_after after.
 Generator and agent share the cores. $(date -u '+%F %H:%M UTC').
 
 | measure | clustercheckd | baseline | ratio |

@@ -12,12 +12,9 @@
 # Every process started here is stopped by its pid on exit.
 set -euo pipefail
 
-BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-export CCK_REPO=${CCK_REPO:-$(cd "$BENCH_DIR/.." && pwd)}
-# shellcheck source=tests/integration/lib.sh
-source "${CCK_LIB:-$CCK_REPO/tests/integration/lib.sh}"
+# shellcheck source=bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-LOADGEN=${LOADGEN:-$CCK_REPO/build/loadgen}
 FLOOD=${FLOOD:-$CCK_REPO/build/flood}
 FLOOD_CONNS=${FLOOD_CONNS:-5000}
 FLOOD_ADDRS=${FLOOD_ADDRS:-50}
@@ -30,7 +27,6 @@ done
 trap cck_cleanup EXIT
 trap 'exit 130' INT TERM HUP
 
-say() { printf '[%s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 field() { [[ $2 =~ (^| )$1=([^ ]*) ]] && echo "${BASH_REMATCH[2]}"; }
 ms() { awk -v u="$1" 'BEGIN { printf "%.2f", u / 1000 }'; }
 fds() { find "/proc/$1/fd" -mindepth 1 -maxdepth 1 | wc -l; }
@@ -40,16 +36,8 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.1f", k / 1024 }'; }
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 HZ=$(getconf CLK_TCK)
 
-say "conditions: $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load $(cut -d' ' -f1-3 /proc/loadavg)"
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
-cck_init
-export CCK_LOGDIR=$CCK_TMP/logs
-mkdir -p "$CCK_LOGDIR"
-_node_prepare 1
-_node_install_db 1
-node_start 1 --wsrep-new-cluster
-_cluster_create_monitor_user
-agent_start 1
+load_before=$(bench_load)
+bench_node_and_agent
 PORT=${AGENT_PORT[1]}
 APID=$(agent_pid 1)
 LOG=$CCK_LOGDIR/agent1.log
@@ -97,13 +85,13 @@ say "half idle, half slow, plus 128 idle from the checker's own address"
 run "mixed + 128 from the checker's address" -n $((FLOOD_CONNS / 2)) -a $((FLOOD_ADDRS / 2)) -m slow -- \
 	-n $((FLOOD_CONNS / 2)) -a $((FLOOD_ADDRS / 2)) -s "127.0.0.$((2 + FLOOD_ADDRS / 2))" -m idle -- \
 	-n 128 -a 1 -s 127.0.0.1 -m idle
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(bench_load)
 
 cat <<EOF
 
 ## Checks under a connection flood (one node, same run)
 
-Machine: $(nproc) cores, $(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo), $(uname -r); load average $load_before before, $load_after after.
+Machine: $(bench_machine); load average $load_before before, $load_after after.
 Flood: bench/flood, each connection reopened as soon as the agent closes it, ${FLOOD_SECONDS} s; checks from 127.0.0.1 at $CHECK_RATE/s (bench/loadgen, 4 clients, new connection each) for the middle $((FLOOD_SECONDS - 6)) s. Agent defaults (http.timeout 5 s, max_connections 16384, max_connections_per_ip 128). Flood tool, load generator, mysqld and agent share the cores. $(date -u '+%F %H:%M UTC').
 
 | flood | connections held (min–max) | checks | check latency p50 / p99 / max, ms | agent fds before / during / after | agent RssAnon before / during / after | agent CPU (of one core) | log lines |

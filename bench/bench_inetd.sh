@@ -18,101 +18,46 @@ WARMUP=5
 BIN=$ROOT/clustercheckd
 [[ -x $BIN ]] || make -C "$ROOT" -s clustercheckd
 
-WORK=$(mktemp -d /tmp/bench_inetd.XXXXXX)
-XINETD_PID=
-DAEMON_PID=
-cleanup() {
-	if [[ -n $DAEMON_PID ]] && kill -0 "$DAEMON_PID" 2>/dev/null; then
-		kill "$DAEMON_PID"
-		wait "$DAEMON_PID" 2>/dev/null || true
-	fi
-	if [[ -n $XINETD_PID ]] && kill -0 "$XINETD_PID" 2>/dev/null; then
-		kill "$XINETD_PID"
-		wait "$XINETD_PID" 2>/dev/null || true
-	fi
-	[[ $(type -t bench_cluster_down) == function ]] && bench_cluster_down
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
+# The harness's temp dir, ports, xinetd launcher and cleanup by pid.
+# shellcheck source=../tests/integration/lib.sh
+source "$ROOT/tests/integration/lib.sh"
+trap cck_cleanup EXIT
+trap 'exit 130' INT TERM HUP
 if [[ -n ${BENCH_SOCKET:-} ]]; then
+	cck_init
 	SOCK=$BENCH_SOCKET
 	MYSQL_ROOT=${BENCH_MYSQL:-mariadb -uroot --socket=$SOCK}
 	sql() { $MYSQL_ROOT -NBe "$1"; }
 else
-	# A private 3-node cluster from the integration harness, stopped by
-	# pid on exit.
-	# shellcheck source=../tests/integration/lib.sh
-	source "$ROOT/tests/integration/lib.sh"
-	bench_cluster_down() { cck_cleanup >/dev/null 2>&1 || true; }
-	cluster_start || { echo "bench_inetd: could not start the cluster" >&2; exit 1; }
+	# A private one-node cluster: a check reads only its own node.
+	cluster_start_one || { echo "bench_inetd: could not start the node" >&2; exit 1; }
 	SOCK=${NODE_SOCK[1]}
 	sql() { node_sql 1 "$1"; }
 fi
-
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+WORK=$CCK_TMP
 
 # One account for both sides, credentials in a defaults file (never argv).
 PASS=bench-$RANDOM$RANDOM
 sql "CREATE USER IF NOT EXISTS 'benchcheck'@'localhost' IDENTIFIED BY '$PASS';
      ALTER USER 'benchcheck'@'localhost' IDENTIFIED BY '$PASS';"
-printf '[client]\nuser=benchcheck\npassword=%s\nsocket=%s\n' "$PASS" "$SOCK" >"$WORK/client.cnf"
-chmod 600 "$WORK/client.cnf"
-cat >"$WORK/ccd.conf" <<CONF
+(umask 077; printf '[client]\nuser=benchcheck\npassword=%s\nsocket=%s\n' "$PASS" "$SOCK" >"$WORK/client.cnf")
+(umask 077; cat >"$WORK/ccd.conf" <<CONF
 mysql = { user = ""; socket = "$SOCK"; defaults_file = "$WORK/client.cnf"; };
+drain = { seconds = 0; };
 log = "syslog";
 CONF
-chmod 600 "$WORK/ccd.conf"
+)
 
-P_OURS=$(free_port)
-P_BASE=$(free_port)
-while [[ $P_BASE == "$P_OURS" ]]; do P_BASE=$(free_port); done
-P_DAEMON=$(free_port)
-while [[ $P_DAEMON == "$P_OURS" || $P_DAEMON == "$P_BASE" ]]; do P_DAEMON=$(free_port); done
-cat >"$WORK/xinetd.conf" <<CONF
-defaults
-{
-}
-service bench_ours
-{
-	type = UNLISTED
-	socket_type = stream
-	protocol = tcp
-	port = $P_OURS
-	bind = 127.0.0.1
-	wait = no
-	user = root
-	server = $BIN
-	server_args = --inetd --config $WORK/ccd.conf
-	cps = 10000 1
-	instances = 64
-	per_source = UNLIMITED
-}
-service bench_baseline
-{
-	type = UNLISTED
-	socket_type = stream
-	protocol = tcp
-	port = $P_BASE
-	bind = 127.0.0.1
-	wait = no
-	user = root
-	server = /bin/bash
-	server_args = $ROOT/bench/baseline/clustercheck.sh $WORK/client.cnf
-	cps = 10000 1
-	instances = 64
-	per_source = UNLIMITED
-}
-CONF
-xinetd -dontfork -pidfile "$WORK/xinetd.pid" -f "$WORK/xinetd.conf" -filelog "$WORK/xinetd.log" \
-	>"$WORK/xinetd.out" 2>&1 &
-XINETD_PID=$!
+P_OURS=$(cck_spare_port 1)
+P_BASE=$(cck_spare_port 2)
+P_DAEMON=$(cck_spare_port 3)
+xinetd_start bench_ours "$P_OURS" "$BIN" --inetd --config "$WORK/ccd.conf"
+xinetd_start bench_baseline "$P_BASE" /bin/bash "$ROOT/bench/baseline/clustercheck.sh" "$WORK/client.cnf"
 
-# For context, the recommended mode: the daemon, answering from memory.
-"$BIN" --config "$WORK/ccd.conf" --listen "127.0.0.1:$P_DAEMON" >"$WORK/daemon.log" 2>&1 &
-DAEMON_PID=$!
+# For context, the recommended mode: the daemon, answering from memory
+# (recorded as agent 9, so that cck_cleanup stops it).
+_spawn "$WORK/daemon.log" "$BIN" --config "$WORK/ccd.conf" --listen "127.0.0.1:$P_DAEMON"
+echo $! >"$CCK_TMP/agent9.pid"
 
 check() { # port -> prints seconds, fails unless 200
 	curl -s -o /dev/null -w '%{http_code} %{time_total}\n' --max-time 5 "http://127.0.0.1:$1/"
@@ -124,7 +69,7 @@ until [[ $(check "$P_OURS" 2>/dev/null | cut -d' ' -f1) == 200 &&
 	 $(check "$P_DAEMON" 2>/dev/null | cut -d' ' -f1) == 200 ]]; do
 	if ((SECONDS > deadline)); then
 		echo "bench_inetd: services did not answer 200 (is the node Synced?)" >&2
-		cat "$WORK/xinetd.out" "$WORK/daemon.log" >&2
+		cat "$WORK"/xinetd-bench_*.out "$WORK/daemon.log" >&2
 		exit 1
 	fi
 	sleep 0.1

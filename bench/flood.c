@@ -36,6 +36,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client.h"
+
 enum mode { IDLE, SLOW, CHURN, MALFORMED };
 
 struct conn {
@@ -48,7 +50,6 @@ static struct sockaddr_in target;
 static enum mode mode = IDLE;
 static uint64_t opened, reopened, errors, lines;
 static char first_error[160];
-static volatile sig_atomic_t stop_now;
 /* -k: sockets the server closed, closed by us a second later */
 static struct {
 	int fd;
@@ -87,20 +88,6 @@ static void close_due(double now)
 	nlater = k;
 }
 
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_now = 1;
-}
-
-static double now_s(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
 static void failed(const char *what)
 {
 	errors++;
@@ -111,23 +98,14 @@ static void failed(const char *what)
 /* Non-blocking connect from src; the epoll event says when it is up. */
 static int open_one(int ep, struct conn *c, int index)
 {
-	struct sockaddr_in from = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(c->src)};
 	struct epoll_event ev = {.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP, .data.u32 = (uint32_t)index};
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
+	const char *what;
+	int fd = client_connect(&target, c->src, SOCK_NONBLOCK, &what);
 
 	c->fd = -1;
 	c->up = false;
 	if (fd < 0) {
-		failed("socket");
-		return -1;
-	}
-	/* Many connections from one source address: let the kernel pick
-	 * the port at connect time, per destination. */
-	setsockopt(fd, SOL_IP, IP_BIND_ADDRESS_NO_PORT, &one, sizeof one);
-	if (bind(fd, (struct sockaddr *)&from, sizeof from) != 0 ||
-	    (connect(fd, (struct sockaddr *)&target, sizeof target) != 0 && errno != EINPROGRESS)) {
-		failed("connect");
-		close(fd);
+		failed(what);
 		return -1;
 	}
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
@@ -206,25 +184,21 @@ int main(int argc, char **argv)
 	    (first >> 24) != 127 || ((first + (uint32_t)addrs - 1) >> 24) != 127)
 		usage();
 	raise_nofile();
-	target.sin_family = AF_INET;
-	target.sin_port = htons((uint16_t)port);
-	target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct sigaction sa = {.sa_handler = on_stop};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
+	target = client_loopback(port);
+	client_stop_on_signals();
 	cs = calloc((size_t)n, sizeof *cs);
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	if (!cs || ep < 0)
 		return 1;
-	t0 = now_s();
+	t0 = client_now_s();
 	next_tick = t0 + 1;
 	held_from = t0 + 3;
 	for (int i = 0; i < n; i++) {
 		cs[i].src = first + (uint32_t)(i % addrs);
 		open_one(ep, &cs[i], i);
 	}
-	while (!stop_now) {
-		double t = now_s();
+	while (!client_stop) {
+		double t = client_now_s();
 		int ready;
 
 		if (t >= t0 + duration)
@@ -281,7 +255,7 @@ int main(int argc, char **argv)
 					reopened++;
 				if (keep) {
 					epoll_ctl(ep, EPOLL_CTL_DEL, c->fd, NULL);
-					close_later(c->fd, now_s() + 1);
+					close_later(c->fd, client_now_s() + 1);
 					c->fd = -1;
 				}
 				close_one(c);
@@ -295,7 +269,7 @@ int main(int argc, char **argv)
 	free(later);
 	printf("opened=%llu reopened=%llu held_min=%ld held_max=%ld sent=%llu errors=%llu seconds=%.1f",
 	       (unsigned long long)opened, (unsigned long long)reopened, held_min < 0 ? 0 : held_min,
-	       held_max, (unsigned long long)lines, (unsigned long long)errors, now_s() - t0);
+	       held_max, (unsigned long long)lines, (unsigned long long)errors, client_now_s() - t0);
 	if (first_error[0])
 		printf(" first_error=\"%s\"", first_error);
 	printf("\n");

@@ -32,6 +32,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "client.h"
+
 /* Latencies kept to the microsecond up to 1 s; slower ones share the last
  * bucket (the max is kept exactly). */
 #define HIST_US 1000000
@@ -51,25 +53,15 @@ static size_t request_len;
 static int conns = 8;
 static double duration = 5, rate = 0;
 static uint64_t max_checks = 0;
-static struct timespec t_start;
+static double t_start;
 static uint64_t issued;              /* closed loop: checks handed out */
 static pthread_mutex_t issued_lock = PTHREAD_MUTEX_INITIALIZER;
-/* SIGINT/SIGTERM end a run early and still print what was measured, so a
- * test can run load "until done" and read the tally. */
-static volatile sig_atomic_t stop_now;
-
-static void on_stop(int sig)
-{
-	(void)sig;
-	stop_now = 1;
-}
-
+/* Seconds since the start. SIGINT/SIGTERM (client_stop) end a run early
+ * and still print what was measured, so a test can run load "until done"
+ * and read the tally. */
 static double now_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)(ts.tv_sec - t_start.tv_sec) + (double)(ts.tv_nsec - t_start.tv_nsec) / 1e9;
+	return client_now_s() - t_start;
 }
 
 static void sleep_until(double t)
@@ -121,17 +113,14 @@ static int check(struct worker *w)
 {
 	char buf[4096];
 	size_t got = 0;
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, status = -1;
+	const char *what;
+	int fd = client_connect(&target, 0, 0, &what), one = 1, status = -1;
 
 	if (fd < 0) {
-		failed(w, "socket");
+		failed(w, what);
 		return -1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (connect(fd, (struct sockaddr *)&target, sizeof target) != 0) {
-		failed(w, "connect");
-		goto out;
-	}
 	if (send(fd, request, request_len, MSG_NOSIGNAL) != (ssize_t)request_len) {
 		failed(w, "send");
 		goto out;
@@ -189,17 +178,17 @@ static void *run(void *arg)
 		double period = (double)conns / rate;
 		for (uint64_t k = 0;; k++) {
 			double due = ((double)k + (double)w->index / conns) * period;
-			if (due >= duration || stop_now || !take_ticket())
+			if (due >= duration || client_stop || !take_ticket())
 				break;
 			sleep_until(due);
-			if (stop_now)
+			if (client_stop)
 				break;
 			if (now_s() - due > 0.001)
 				w->late++;
 			record(w, due, check(w));
 		}
 	} else {
-		while (now_s() < duration && !stop_now && take_ticket()) {
+		while (now_s() < duration && !client_stop && take_ticket()) {
 			double t = now_s();
 			record(w, t, check(w));
 		}
@@ -228,9 +217,10 @@ static int hold(int n)
 	if (!fds)
 		return 1;
 	for (int i = 0; i < n; i++) {
-		fds[i] = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-		if (fds[i] < 0 || connect(fds[i], (struct sockaddr *)&target, sizeof target) != 0 ||
-		    send(fds[i], start, sizeof start - 1, MSG_NOSIGNAL) < 0) {
+		const char *what;
+
+		fds[i] = client_connect(&target, 0, 0, &what);
+		if (fds[i] < 0 || send(fds[i], start, sizeof start - 1, MSG_NOSIGNAL) < 0) {
 			if (fds[i] >= 0)
 				close(fds[i]);
 			fds[i] = -1;
@@ -240,7 +230,7 @@ static int hold(int n)
 		opened++;
 	}
 	fprintf(stderr, "loadgen: holding %d connections\n", opened);
-	for (double next = 1; next < duration && !stop_now; next += 1) {
+	for (double next = 1; next < duration && !client_stop; next += 1) {
 		sleep_until(next);
 		for (int i = 0; i < n; i++) {
 			if (fds[i] < 0)
@@ -252,7 +242,7 @@ static int hold(int n)
 			}
 		}
 	}
-	if (!stop_now)
+	if (!client_stop)
 		sleep_until(duration);
 	for (int i = 0; i < n; i++)
 		if (fds[i] >= 0)
@@ -292,13 +282,9 @@ int main(int argc, char **argv)
 	if (port <= 0 || port > 65535 || conns < 1 || conns > 1024 || duration <= 0 || rate < 0)
 		usage();
 	request_len = strlen(request);
-	target.sin_family = AF_INET;
-	target.sin_port = htons((uint16_t)port);
-	target.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	struct sigaction sa = {.sa_handler = on_stop};
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	target = client_loopback(port);
+	client_stop_on_signals();
+	t_start = client_now_s();
 	if (slow > 0)
 		return hold(slow);
 
@@ -306,7 +292,7 @@ int main(int argc, char **argv)
 	hist = calloc(HIST_US, sizeof *hist);
 	if (!w || !hist)
 		return 1;
-	clock_gettime(CLOCK_MONOTONIC, &t_start);
+	t_start = client_now_s();
 	for (int i = 0; i < conns; i++) {
 		w[i].index = i;
 		w[i].hist = calloc(HIST_US, sizeof *w[i].hist);

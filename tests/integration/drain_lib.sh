@@ -5,9 +5,8 @@
 # baseline under xinetd, and the load client. Sourced after lib.sh; uses
 # the same pid-file conventions, so run.sh's cleanup stops what it starts.
 
-# Agent A's HAProxy agent-check port (spare ports 1..3 of the layout).
-agent_check_port() { cck_spare_port "$1"; }
-# Baseline (clustercheck under xinetd) port for node I (spare ports 4..6).
+# Baseline (clustercheck under xinetd) port for node I (spare ports 4..6;
+# agent_check_port, in lib.sh, has 1..3).
 baseline_port() { cck_spare_port $(($1 + 3)); }
 # A second HAProxy frontend with the HTTP check only (spare port 7).
 HAPROXY_HTTP_PORT_SPARE=7
@@ -34,70 +33,26 @@ $AGENT_EXTRA_CONF_ALL}" agent_start "$a" || return 1
 # AGENT_PORT[i] with disable-on-404 and the agent-check on
 # agent_check_port i, plus a `galera_http` frontend with the HTTP check
 # only; MODE "baseline" checks clustercheck under xinetd (baseline_port i).
+# DRAIN_HAPROXY_STATS_PORT adds the stats page (the demo's).
 drain_haproxy_start() {
-	local mode=$1 cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i chk
-	haproxy_stop
-	{
-		printf '%s\n' "global" \
-			"    stats socket $sock mode 600 level admin" \
-			"    maxconn 500" \
-			"" \
-			"defaults" \
-			"    mode tcp" \
-			"    retries 3" \
-			"    option redispatch" \
-			"    timeout connect 2s" \
-			"    timeout client 30s" \
-			"    timeout server 30s" \
-			"    timeout check 2s" \
-			"" \
-			"listen galera" \
-			"    bind 127.0.0.1:$HAPROXY_PORT" \
-			"    balance leastconn" \
-			"    option httpchk" \
-			"    http-check disable-on-404" \
-			"    default-server $DRAIN_HAPROXY_TIMINGS on-marked-down shutdown-sessions"
-		for i in 1 2 3; do
-			if [[ $mode == agent ]]; then
-				chk="check port ${AGENT_PORT[i]} agent-check agent-port $(agent_check_port "$i") agent-inter 1s"
-			else
-				chk="check port $(baseline_port "$i")"
-			fi
-			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} $chk"
-		done
-		if [[ $mode == agent ]]; then
-			printf '%s\n' "" \
-				"listen galera_http" \
-				"    bind 127.0.0.1:$(cck_spare_port $HAPROXY_HTTP_PORT_SPARE)" \
-				"    balance leastconn" \
-				"    option httpchk" \
-				"    http-check disable-on-404" \
-				"    default-server $DRAIN_HAPROXY_TIMINGS"
-			for i in 1 2 3; do
-				echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]}"
-			done
-		fi
-		if [[ -n ${DRAIN_HAPROXY_STATS_PORT:-} ]]; then
-			printf '%s\n' "" \
-				"listen stats" \
-				"    mode http" \
-				"    bind 127.0.0.1:$DRAIN_HAPROXY_STATS_PORT" \
-				"    stats enable" \
-				"    stats uri /stats" \
-				"    stats refresh 1s"
-		fi
-	} >"$cfg"
-	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
-		echo "drain_haproxy_start: invalid config:" >&2
-		cat "$CCK_TMP/haproxy-check.log" >&2
-		return 1
+	local mode=$1 more=""
+	# shellcheck disable=SC2034 # haproxy_start's parameters
+	local HAPROXY_CHECK=$'option httpchk\nhttp-check disable-on-404' HAPROXY_DEFAULTS=$'retries 3\noption redispatch'
+	local HAPROXY_SERVER_OPTS="$DRAIN_HAPROXY_TIMINGS" HAPROXY_SERVER_EXTRA="" HAPROXY_CHECK_PORTS=""
+	if [[ $mode == agent ]]; then
+		more=$(haproxy_listen galera_http "$(cck_spare_port $HAPROXY_HTTP_PORT_SPARE)")
+		# shellcheck disable=SC2034
+		HAPROXY_SERVER_EXTRA="agent-check agent-port %a agent-inter 1s"
+	else
+		# shellcheck disable=SC2034
+		HAPROXY_CHECK_PORTS="$(baseline_port 1) $(baseline_port 2) $(baseline_port 3)"
 	fi
-	haproxy -db -f "$cfg" </dev/null >>"$CCK_TMP/haproxy.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$CCK_TMP/haproxy.pid"
-	HAPROXY_PID=$pid # as lib.sh's haproxy_start does
-	export HAPROXY_PID
-	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
+	HAPROXY_SERVER_OPTS+=" on-marked-down shutdown-sessions"
+	if [[ -n ${DRAIN_HAPROXY_STATS_PORT:-} ]]; then
+		more+=$'\n\n'$(printf '%s\n' "listen stats" "    mode http" "    bind 127.0.0.1:$DRAIN_HAPROXY_STATS_PORT" \
+			"    stats enable" "    stats uri /stats" "    stats refresh 1s")
+	fi
+	HAPROXY_MORE=$more haproxy_start
 }
 
 # shipped_haproxy_start FILE: HAProxy from one of the shipped files
@@ -109,10 +64,9 @@ drain_haproxy_start() {
 # default-server line, with every timing, is kept as shipped). Servers keep
 # their shipped names (db1..db3).
 shipped_haproxy_start() {
-	local src=$1 cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock pid i left
+	local src=$1 cfg=$CCK_TMP/haproxy.cfg sock=$CCK_TMP/haproxy.sock i left
 	local stats_port
 	stats_port=$(cck_spare_port 8)
-	haproxy_stop
 	[[ -f $src ]] || { echo "shipped_haproxy_start: no $src" >&2; return 1; }
 	local sedargs=(-e "s#/run/haproxy/admin.sock#$sock#"
 		-e "s#bind \*:3306#bind 127.0.0.1:$HAPROXY_PORT#"
@@ -126,18 +80,7 @@ shipped_haproxy_start() {
 	left=$(grep -v '^ *#' "$cfg" | grep -nE '10\.0\.0\.|/run/haproxy|\*:3306|:8404' || true)
 	[[ -z $left ]] || { echo "shipped_haproxy_start: unsubstituted in $src: $left" >&2; return 1; }
 	diff -u "$src" "$cfg" >"$CCK_TMP/haproxy-shipped.diff" || true
-	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/haproxy-check.log" 2>&1; then
-		echo "shipped_haproxy_start: invalid config:" >&2
-		cat "$CCK_TMP/haproxy-check.log" >&2
-		return 1
-	fi
-	_spawn "$CCK_TMP/haproxy.log" haproxy -db -f "$cfg"
-	pid=$!
-	disown "$pid" 2>/dev/null
-	echo "$pid" >"$CCK_TMP/haproxy.pid"
-	HAPROXY_PID=$pid
-	export HAPROXY_PID
-	wait_until 10 "haproxy stats socket" _haproxy_up "$pid" || { tail -n 20 "$CCK_TMP/haproxy.log" >&2; return 1; }
+	haproxy_launch haproxy "$cfg"
 }
 
 # hx_field PROXY SERVER FIELD -> one `show stat` field (1-based, as cut -f):
@@ -193,48 +136,25 @@ hx_wait_idle() {
 # baseline_start: clustercheck (bench/baseline/clustercheck.sh) under
 # xinetd, one service per node on baseline_port I, as Percona documents it.
 baseline_start() {
-	local cfg=$CCK_TMP/xinetd.conf i cnf pid
-	baseline_stop
-	{
-		printf '%s\n' "defaults" "{" "}"
-		for i in 1 2 3; do
-			cnf=$CCK_TMP/baseline$i.cnf
-			(umask 077; printf '[client]\nuser=%s\npassword=%s\nsocket=%s\n' \
-				"$CCK_DB_USER" "$CCK_DB_PASS" "${NODE_SOCK[i]}" >"$cnf")
-			printf '%s\n' "service cck_clustercheck$i" "{" \
-				"    type = UNLISTED" \
-				"    port = $(baseline_port "$i")" \
-				"    bind = 127.0.0.1" \
-				"    socket_type = stream" \
-				"    protocol = tcp" \
-				"    wait = no" \
-				"    user = root" \
-				"    server = $CCK_REPO/bench/baseline/clustercheck.sh" \
-				"    server_args = $cnf" \
-				"    flags = REUSE" \
-				"    per_source = UNLIMITED" \
-				"    instances = UNLIMITED" \
-				"    cps = 1000 1" \
-				"}"
-		done
-	} >"$cfg"
-	xinetd -dontfork -f "$cfg" -pidfile "$CCK_TMP/xinetd.pidfile" </dev/null >>"$CCK_TMP/xinetd.log" 2>&1 &
-	pid=$!
-	echo "$pid" >"$CCK_TMP/xinetd.pid"
+	local i cnf
 	for i in 1 2 3; do
-		wait_until 10 "clustercheck on port $(baseline_port "$i")" _baseline_answers "$i" "$pid" || return 1
+		cnf=$CCK_TMP/baseline$i.cnf
+		(umask 077; printf '[client]\nuser=%s\npassword=%s\nsocket=%s\n' \
+			"$CCK_DB_USER" "$CCK_DB_PASS" "${NODE_SOCK[i]}" >"$cnf")
+		xinetd_start "cck_clustercheck$i" "$(baseline_port "$i")" \
+			"$CCK_REPO/bench/baseline/clustercheck.sh" "$cnf" || return 1
+		wait_until 10 "clustercheck on port $(baseline_port "$i")" _baseline_answers "$i" || return 1
 	done
 }
 
 _baseline_answers() {
-	pid_alive "$2" || { echo "xinetd exited: $(tail -n 3 "$CCK_TMP/xinetd.log")"; return "$CCK_WAIT_GIVE_UP"; }
 	local code
 	code=$(http_code "$(baseline_port "$1")")
 	echo "HTTP $code"
 	[[ $code == 200 ]]
 }
 
-baseline_stop() { stop_pidfile "$CCK_TMP/xinetd.pid" 10; }
+baseline_stop() { local i; for i in 1 2 3; do xinetd_stop "cck_clustercheck$i"; done; }
 
 # ---------------------------------------------------------------- load
 

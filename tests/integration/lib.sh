@@ -242,6 +242,7 @@ cck_cleanup() {
 	fi
 	agent_stop_all
 	haproxy_stop
+	xinetd_stop_all
 	cluster_stop
 	rm -rf "$CCK_TMP"
 }
@@ -442,6 +443,18 @@ node_launch() {
 	# time out. The harness always bootstraps explicitly, so a fresh identity
 	# is right (the node rejoins in ~2 s).
 	rm -f "$d/data/gvwstate.dat"
+	# After a crash grastate.dat has no seqno: without a start position the
+	# node would need a full SST. As the packaged unit does before every
+	# start (galera_recovery), ask mariadbd what InnoDB recovered and start
+	# from there: the node rejoins by IST.
+	if grep -q '^seqno: *-1' "$d/data/grastate.dat" 2>/dev/null; then
+		local pos
+		if pos=$(_node_recovered_position "$i"); then
+			set -- "$@" "--wsrep_start_position=$pos"
+		else
+			echo "node_launch: no position recovered for node$i (see $d/recover.log): it will need a full SST" >&2
+		fi
+	fi
 	echo "=== $(date '+%F %T') node_launch $*" >>"$d/error.log"
 	_cck_is_root && chown mysql:mysql "$d/error.log"
 	_spawn "$d/stdout.log" "$MARIADBD" --defaults-file="$d/my.cnf" "$@"
@@ -451,11 +464,37 @@ node_launch() {
 	NODE_PID[i]=$pid
 }
 
+# _node_recovered_position I -> UUID:SEQNO that mariadbd --wsrep-recover
+# finds in node I's InnoDB (node I stopped).
+_node_recovered_position() {
+	local d pos
+	d=$(_node_dir "$1")
+	timeout 120 "$MARIADBD" --defaults-file="$d/my.cnf" --wsrep-recover --disable-log-error \
+		</dev/null >"$d/recover.log" 2>&1 || return 1
+	pos=$(grep -a 'WSREP: Recovered position:' "$d/recover.log" | tail -n 1)
+	pos=${pos##*Recovered position: }
+	[[ $pos =~ ^[0-9a-f-]{36}:[0-9]+$ ]] || return 1
+	echo "$pos"
+}
+
 # node_start I [mysqld args]: start node I (joining the cluster) and wait
 # until it is Synced. TIMEOUT via NODE_START_TIMEOUT (default 120 s).
 node_start() {
-	local i=$1
 	node_launch "$@" || return 1
+	_node_wait_synced "$1"
+}
+
+# nodes_start I...: start nodes I... at once (joining the cluster) and wait
+# until every one is Synced: the joiners receive their state side by side
+# instead of one after the other.
+nodes_start() {
+	local i
+	for i in "$@"; do node_launch "$i" || return 1; done
+	for i in "$@"; do _node_wait_synced "$i" || return 1; done
+}
+
+_node_wait_synced() {
+	local i=$1
 	if ! wait_until "${NODE_START_TIMEOUT:-120}" "node$i to reach Synced (4)" node_state_is "$i" 4; then
 		echo "--- node$i error log tail:" >&2
 		tail -n 30 "$(_node_dir "$i")/error.log" >&2
@@ -480,6 +519,25 @@ node_kill() {
 	kill -s "$2" "$pid"
 }
 
+# node_pad I DB MB: MB of data in database DB on node I alone (wsrep_on=OFF,
+# MyISAM: nothing replicated), so that a full SST from node I lasts a
+# while; the database is dropped at the end of the scenario.
+node_pad() {
+	local i=$1 db=$2
+	on_exit "NODE_SQL_TIMEOUT=120 node_sql $i 'DROP DATABASE IF EXISTS $db'"
+	NODE_SQL_TIMEOUT=300 node_sql "$i" "SET SESSION wsrep_on=OFF;
+		DROP DATABASE IF EXISTS $db; CREATE DATABASE $db;
+		CREATE TABLE $db.pad (b LONGBLOB) ENGINE=MyISAM;
+		INSERT INTO $db.pad SELECT REPEAT('x', 1048576) FROM $db.seq_1_to_$3"
+}
+
+# node_forget_state I: stop node I and remove its saved state, so that it
+# needs a full SST when it starts again.
+node_forget_state() {
+	node_stop "$1" || return 1
+	rm -f "$CCK_TMP/node$1/data/grastate.dat" "$CCK_TMP/node$1/data/galera.cache"
+}
+
 node_isolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=1'"; }
 node_unisolate() { node_sql "$1" "SET GLOBAL wsrep_provider_options='gmcast.isolate=0'"; }
 node_is_isolated() {
@@ -499,15 +557,26 @@ cluster_start() {
 	cck_init || return 1
 	for i in 1 2 3; do _node_prepare "$i" || return 1; done
 	# node2 and node3 need no system tables of their own: they receive
-	# node1's datadir by SST when they join.
+	# node1's datadir by SST when they join (started together, one waits
+	# for the donor while the other's transfer runs).
 	_node_install_db 1 || return 1
 	node_start 1 --wsrep-new-cluster || return 1
 	_cluster_create_monitor_user || return 1
-	node_start 2 || return 1
-	node_start 3 || return 1
+	nodes_start 2 3 || return 1
 	cluster_wait_synced 60 || return 1
 	now_ms
 	cck_log "cluster of 3 Synced nodes up in $(((REPLY - t0) / 1000)).$((((REPLY - t0) % 1000) / 100)) s (ports from $CCK_PORT_BASE, $CCK_TMP)"
+}
+
+# cluster_start_one: node1 alone, bootstrapped, with the monitoring account
+# (the benchmarks: an agent reads only its own node, and one node leaves
+# the shared cores to the measurement).
+cluster_start_one() {
+	cck_init || return 1
+	_node_prepare 1 || return 1
+	_node_install_db 1 || return 1
+	node_start 1 --wsrep-new-cluster || return 1
+	_cluster_create_monitor_user
 }
 
 _cluster_create_monitor_user() {
@@ -522,11 +591,30 @@ _cluster_create_monitor_user() {
 	export CCK_DB_USER  # the password stays unexported: agents must not inherit it
 }
 
+# _node_health I: "STATE CLUSTER_STATUS SIZE DESYNC,READ_ONLY,REJECT ISOLATED"
+# of node I in one query (each client run costs about 0.1 s on a loaded
+# machine, and the harness asks before every scenario), e.g.
+# "4 Primary 3 OFF,OFF,NONE 0" for a healthy node with default settings.
+_node_health() {
+	node_sql "$1" "SELECT CONCAT_WS(' ',
+		(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_LOCAL_STATE'),
+		(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_STATUS'),
+		(SELECT VARIABLE_VALUE FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME='WSREP_CLUSTER_SIZE'),
+		CONCAT_WS(',', @@wsrep_desync, @@read_only, @@wsrep_reject_queries),
+		@@wsrep_provider_options REGEXP 'gmcast\\\\.isolate = [1-9]')"
+}
+
+# _node_runs I: node I's mysqld is running and not SIGSTOPped.
+_node_runs() {
+	local pid
+	pid=$(node_pid "$1" 2>/dev/null) && pid_alive "$pid" && ! pid_stopped "$pid"
+}
+
 # Condition: all three nodes Synced, Primary, size 3.
 cluster_is_synced() {
-	local i ok=0
+	local i ok=0 h
 	for i in 1 2 3; do
-		if ! node_state_is "$i" 4 3 >/dev/null 2>&1; then
+		if ! _node_runs "$i" || ! h=$(_node_health "$i" 2>/dev/null) || [[ $h != "4 Primary 3 "* ]]; then
 			ok=1
 		fi
 	done
@@ -542,6 +630,11 @@ cluster_wait_synced() { wait_until "${1:-60}" "all 3 nodes Synced in a Primary c
 # whatever a previous (failed) scenario left behind.
 cluster_heal() {
 	local i pid alive=0 settings
+	# what a scenario that passed leaves: one query per node tells
+	if _cluster_is_healthy; then
+		for i in 1 2 3; do NODE_PID[i]=$(node_pid "$i"); done
+		return 0
+	fi
 	for i in 1 2 3; do
 		if node_alive "$i"; then
 			pid=$(node_pid "$i")
@@ -568,12 +661,12 @@ cluster_heal() {
 			node_sql "$i" "SET GLOBAL wsrep_desync=OFF; SET GLOBAL read_only=OFF; SET GLOBAL wsrep_reject_queries=NONE" || return 1
 		fi
 	done
-	for i in 1 2 3; do
-		if ! node_alive "$i"; then
-			cck_log "heal: node$i not running, starting it"
-			node_start "$i" || return 1
-		fi
-	done
+	local down=()
+	for i in 1 2 3; do node_alive "$i" || down+=("$i"); done
+	if ((${#down[@]})); then
+		cck_log "heal: node(s) ${down[*]} not running, starting them"
+		nodes_start "${down[@]}" || return 1
+	fi
 	if ! cluster_wait_synced 60; then
 		# all alive but no Primary component (e.g. both peers lost at once)
 		for i in 1 2 3; do
@@ -586,6 +679,15 @@ cluster_heal() {
 		cluster_wait_synced 60 || return 1
 	fi
 	for i in 1 2 3; do NODE_PID[i]=$(node_pid "$i"); done
+}
+
+# Condition: every node running, Synced in a Primary cluster of 3, with
+# default settings, not isolated.
+_cluster_is_healthy() {
+	local i
+	for i in 1 2 3; do
+		_node_runs "$i" && [[ $(_node_health "$i" 2>/dev/null) == "4 Primary 3 OFF,OFF,NONE 0" ]] || return 1
+	done
 }
 
 # All descendants of PID (children first found, then theirs), one per line.
@@ -662,7 +764,8 @@ cluster_stop() {
 
 # agent_start A [clustercheckd args...]: agent A (1..9) for node
 # ${AGENT_NODE:-A}, listening on AGENT_PORT[A]. Extra config lines from
-# $AGENT_EXTRA_CONF are appended verbatim. Waits until it answers HTTP.
+# $AGENT_EXTRA_CONF are appended verbatim; AGENT_DATADIR replaces
+# mysql.datadir (default: the node's). Waits until it answers HTTP.
 # Each agent has its own ctl socket ($CCK_TMP/agentA.ctl, group mysql so that
 # mysqld's wsrep_notify_cmd reaches it) and maintenance file
 # ($CCK_TMP/agentA.disabled); SIGTERM exits at once unless
@@ -683,7 +786,7 @@ agent_start() {
 		umask 077
 		cat >"$conf" <<EOF
 listen = "127.0.0.1:${AGENT_PORT[a]}";
-mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$(_node_dir "$node")/data"; };
+mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "${AGENT_DATADIR-$(_node_dir "$node")/data}"; };
 drain = { $([[ ${AGENT_DRAIN_SECONDS:-0} == default ]] || echo "seconds = ${AGENT_DRAIN_SECONDS:-0}; ")maint_file = "$CCK_TMP/agent$a.disabled"; };
 ctl = { socket = "$CCK_TMP/agent$a.ctl"; mode = "0660"; group = "$(_cck_is_root && echo mysql)"; };
 EOF
@@ -799,21 +902,40 @@ wait_http() {
 
 # ---------------------------------------------------------------- HAProxy
 
-# haproxy_start [NAME [PORT]]: a `listen galera` in front of node1..3,
-# health-checked through agents 1..3 (option httpchk). Foreground process
-# (-db) in the background; pid in $CCK_TMP/NAME.pid. NAME (default haproxy)
-# names its files, so a second instance can run beside the first; PORT is
-# its frontend (default $HAPROXY_PORT). HAPROXY_CHECK replaces the check
-# line ("option httpchk"), HAPROXY_SERVER_OPTS the servers' check timings, HAPROXY_TIMEOUT_CHECK the check timeout.
+# agent_check_port I: where agent I answers HAProxy's agent-check (spare
+# ports 1..3 of the layout), for `agent = { listen = ...; }` and %a below.
+agent_check_port() { cck_spare_port "$1"; }
+
+# haproxy_start [NAME [PORT]]: the one HAProxy launcher of the scenarios,
+# the drain helpers and the demo. A `listen galera` on 127.0.0.1:PORT
+# (default $HAPROXY_PORT) in front of node1..3, each server health-checked on
+# its agent. NAME (default haproxy) names its files ($CCK_TMP/NAME.cfg,
+# .pid, .sock, .log), so a second instance can run beside the first.
+# Parameters, from the environment:
+#   HAPROXY_CHECK         the proxy's check lines (default "option httpchk";
+#                         several as $'option httpchk\nhttp-check disable-on-404')
+#   HAPROXY_SERVER_OPTS   each server's check timings (default: every 500 ms,
+#                         200 ms while changing state, rise 1 fall 1)
+#   HAPROXY_SERVER_EXTRA  more options on each server line, after them: an
+#                         agent serving HTTPS is checked with
+#                         "check-ssl verify required ca-file $CCK_TMP/ca.pem";
+#                         "agent-check agent-port %a agent-inter 1s" adds the
+#                         agent-check. %i stands for the server's number
+#                         (1..3), %a for agent_check_port %i.
+#   HAPROXY_CHECK_PORTS   "P1 P2 P3": where server I's checks go (default
+#                         AGENT_PORT[1..3]; e.g. the agents' HTTPS ports)
+#   HAPROXY_TIMEOUT_CHECK `timeout check` (default 2s)
+#   HAPROXY_DEFAULTS      more lines for the defaults section
+#   HAPROXY_MORE          more sections, appended as they are (haproxy_listen
+#                         prints one more listen with the parameters above)
 haproxy_start() {
-	local name=${1:-haproxy} port=${2:-$HAPROXY_PORT}
-	local cfg=$CCK_TMP/$name.cfg sock=$CCK_TMP/$name.sock pid i
-	haproxy_stop "$name"
+	local name=${1:-haproxy} port=${2:-$HAPROXY_PORT} cfg
+	cfg=$CCK_TMP/$name.cfg
 	{
 		cat <<EOF
 global
-    stats socket $sock mode 600 level admin
-    maxconn 200
+    stats socket $CCK_TMP/$name.sock mode 600 level admin
+    maxconn 500
 
 defaults
     mode tcp
@@ -821,23 +943,47 @@ defaults
     timeout client 30s
     timeout server 30s
     timeout check ${HAPROXY_TIMEOUT_CHECK:-2s}
-
-listen galera
-    bind 127.0.0.1:$port
-    mode tcp
-    balance leastconn
-    ${HAPROXY_CHECK:-option httpchk}
-    # Test timings: check every 500 ms (200 ms while changing state) and
-    # change state after a single result, so that scenarios see HAProxy
-    # follow the agent within about a second. Production uses slower checks
-    # and rise/fall of 2-3 (see haproxy/ in the repository).
 EOF
-		for i in 1 2 3; do
-			echo "    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${AGENT_PORT[i]} ${HAPROXY_SERVER_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
-		done
+		[[ -z ${HAPROXY_DEFAULTS:-} ]] || _indent <<<"$HAPROXY_DEFAULTS"
+		echo
+		# Test timings: check every 500 ms (200 ms while changing state) and
+		# change state after a single result, so that scenarios see HAProxy
+		# follow the agent within about a second. Production uses slower
+		# checks and rise/fall of 2-3 (see haproxy/ in the repository).
+		haproxy_listen galera "$port"
+		[[ -z ${HAPROXY_MORE:-} ]] || printf '\n%s\n' "$HAPROXY_MORE"
 	} >"$cfg"
+	haproxy_launch "$name" "$cfg"
+}
+
+# haproxy_listen PROXY PORT: one `listen` section in front of node1..3,
+# with haproxy_start's parameters.
+haproxy_listen() {
+	local px=$1 port=$2 i line ports
+	read -r -a ports <<<"${HAPROXY_CHECK_PORTS:-${AGENT_PORT[1]} ${AGENT_PORT[2]} ${AGENT_PORT[3]}}"
+	printf '%s\n' "listen $px" "    bind 127.0.0.1:$port" "    mode tcp" "    balance leastconn"
+	_indent <<<"${HAPROXY_CHECK:-option httpchk}"
+	for i in 1 2 3; do
+		line="    server node$i 127.0.0.1:${NODE_PORT[i]} check port ${ports[i - 1]}"
+		line+=" ${HAPROXY_SERVER_OPTS:-inter 500 fastinter 200 rise 1 fall 1}"
+		if [[ -n ${HAPROXY_SERVER_EXTRA:-} ]]; then
+			line+=" ${HAPROXY_SERVER_EXTRA//%i/$i}"
+			line=${line//%a/$(agent_check_port "$i")}
+		fi
+		echo "$line"
+	done
+}
+
+_indent() { local l; while IFS= read -r l; do printf '    %s\n' "$l"; done; }
+
+# haproxy_launch NAME CFG: check CFG, run HAProxy on it in the foreground
+# (-db) in the background, pid in $CCK_TMP/NAME.pid; wait until its stats
+# socket ($CCK_TMP/NAME.sock, which CFG must declare) answers.
+haproxy_launch() {
+	local name=$1 cfg=$2 pid
+	haproxy_stop "$name"
 	if ! haproxy -c -q -f "$cfg" >"$CCK_TMP/$name-check.log" 2>&1; then
-		echo "haproxy_start: invalid config:" >&2
+		echo "haproxy_launch: invalid config $cfg:" >&2
 		cat "$CCK_TMP/$name-check.log" >&2
 		return 1
 	fi
@@ -883,6 +1029,76 @@ haproxy_stat_field() {
 # wait_haproxy_status NAME STATUS TIMEOUT_S
 wait_haproxy_status() {
 	wait_until "$3" "haproxy server $1 to be $2" _haproxy_status_is "$1" "$2"
+}
+
+# ---------------------------------------------------------------- xinetd
+
+# xinetd_start NAME PORT SERVER [ARGS...]: the one xinetd launcher of the
+# scenarios, the drain baseline and the benchmarks. A private xinetd
+# (foreground, -dontfork) with one service NAME bound to 127.0.0.1:PORT,
+# running SERVER ARGS per connection; its own limits (cps, instances,
+# per_source) lifted so that a benchmark measures the server, not xinetd.
+# XINETD_ENV adds an `env =` line (VAR=value ...). xinetd's log
+# ($CCK_TMP/xinetd-NAME.log) records each server's pid and exit status.
+# Waits until PORT accepts connections.
+xinetd_start() {
+	local name=$1 port=$2 server=$3 conf pid
+	shift 3
+	conf=$CCK_TMP/xinetd-$name.conf
+	xinetd_stop "$name"
+	cat >"$conf" <<EOF
+defaults
+{
+}
+service $name
+{
+	type            = UNLISTED
+	socket_type     = stream
+	protocol        = tcp
+	port            = $port
+	bind            = 127.0.0.1
+	wait            = no
+	user            = $(id -un)
+	server          = $server
+	server_args     = $*
+	flags           = REUSE
+	cps             = 100000 1
+	instances       = UNLIMITED
+	per_source      = UNLIMITED
+	log_on_success  = PID EXIT
+	log_on_failure  = HOST
+	log_type        = FILE $CCK_TMP/xinetd-$name.log
+${XINETD_ENV:+	env             = $XINETD_ENV}
+}
+EOF
+	_spawn "$CCK_TMP/xinetd-$name.out" xinetd -dontfork -pidfile "$CCK_TMP/xinetd-$name.xpid" -f "$conf" \
+		-filelog "$CCK_TMP/xinetd-$name.own.log"
+	pid=$!
+	disown "$pid" 2>/dev/null
+	echo "$pid" >"$CCK_TMP/xinetd-$name.pid"
+	if ! wait_until 10 "xinetd $name listening on $port" port_listening "$port" "$pid"; then
+		cat "$CCK_TMP/xinetd-$name.out" "$CCK_TMP/xinetd-$name.own.log" >&2 2>/dev/null
+		return 1
+	fi
+}
+xinetd_pid() { cat "$CCK_TMP/xinetd-$1.pid"; }
+xinetd_stop() { stop_pidfile "$CCK_TMP/xinetd-$1.pid" 10; }
+xinetd_stop_all() {
+	local f n
+	for f in "$CCK_TMP"/xinetd-*.pid; do
+		[[ -e $f ]] || continue
+		n=${f##*/xinetd-}
+		xinetd_stop "${n%.pid}"
+	done
+}
+
+# port_listening PORT [PID]: something listens on TCP PORT (and PID lives).
+port_listening() {
+	if [[ -n ${2:-} ]] && ! pid_alive "$2"; then
+		echo "pid $2 exited"
+		return "$CCK_WAIT_GIVE_UP"
+	fi
+	ss -Hltn "sport = :$1" | grep -q .
 }
 
 # ---------------------------------------------------------------- scenarios

@@ -16,59 +16,6 @@ EOF
 	echo "$f"
 }
 
-port_listening() { # PORT [PID]
-	if [[ -n ${2:-} ]] && ! pid_alive "$2"; then
-		echo "pid $2 exited"
-		return "$CCK_WAIT_GIVE_UP"
-	fi
-	ss -Hltn "sport = :$1" | grep -q .
-}
-
-# xinetd_start NAME PORT SERVER [ARGS...]: a private xinetd (foreground,
-# -dontfork) with one service bound to 127.0.0.1:PORT. XINETD_ENV adds an
-# `env =` line (VAR=value ...). xinetd's own log ($CCK_TMP/xinetd-NAME.log)
-# records each server's exit status.
-xinetd_start() {
-	local name=$1 port=$2 server=$3 conf pid
-	shift 3
-	conf=$CCK_TMP/xinetd-$name.conf
-	cat >"$conf" <<EOF
-defaults
-{
-}
-service $name
-{
-	type            = UNLISTED
-	socket_type     = stream
-	protocol        = tcp
-	port            = $port
-	bind            = 127.0.0.1
-	wait            = no
-	user            = $(id -un)
-	server          = $server
-	server_args     = $*
-	cps             = 1000 1
-	instances       = 32
-	per_source      = UNLIMITED
-	log_on_success  = PID EXIT
-	log_on_failure  = HOST
-	log_type        = FILE $CCK_TMP/xinetd-$name.log
-${XINETD_ENV:+	env             = $XINETD_ENV}
-}
-EOF
-	xinetd -dontfork -pidfile "$CCK_TMP/xinetd-$name.xpid" -f "$conf" \
-		-filelog "$CCK_TMP/xinetd-$name.own.log" </dev/null >>"$CCK_TMP/xinetd-$name.out" 2>&1 &
-	pid=$!
-	disown "$pid" 2>/dev/null
-	echo "$pid" >"$CCK_TMP/xinetd-$name.pid"
-	if ! wait_until 10 "xinetd $name listening on $port" port_listening "$port" "$pid"; then
-		cat "$CCK_TMP/xinetd-$name.out" "$CCK_TMP/xinetd-$name.own.log" >&2 2>/dev/null
-		return 1
-	fi
-}
-xinetd_pid() { cat "$CCK_TMP/xinetd-$1.pid"; }
-xinetd_stop() { stop_pidfile "$CCK_TMP/xinetd-$1.pid" 10; }
-
 # How many servers of xinetd NAME exited with STATUS so far.
 xinetd_exits() { grep -c "EXIT: $1 status=$2 " "$CCK_TMP/xinetd-$1.log" 2>/dev/null || true; }
 _xinetd_exits_reach() { local n; n=$(xinetd_exits "$1" "$2"); echo "$n exits with status $2"; ((n >= $3)); }

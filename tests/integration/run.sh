@@ -51,6 +51,7 @@ fmt_ms() { printf '%d.%d s' $(($1 / 1000)) $((($1 % 1000) / 100)); }
 exec 3>&1 4>&2
 passed=0
 failed=0
+times=() # "MS NAME" per scenario, cluster_heal included
 current=""
 scen_pid=""
 _on_signal() {
@@ -149,7 +150,9 @@ for t in "${scenarios[@]}"; do
 	# whatever the scenario left behind
 	agent_stop_all >>"$out" 2>&1
 	haproxy_stop >>"$out" 2>&1
+	xinetd_stop_all >>"$out" 2>&1
 	now_ms; dt=$((REPLY - t0))
+	times+=("$dt $name")
 	if ((rc == 0)); then
 		passed=$((passed + 1))
 		echo "PASS $name"
@@ -169,6 +172,8 @@ done
 
 current="<done>"
 now_ms
-echo "integration suite took $(fmt_ms $((REPLY - suite_t0))) (logs in $CCK_TMP/logs while it runs)" >&2
+echo "integration suite took $(fmt_ms $((REPLY - suite_t0))) (logs in $CCK_TMP/logs while it runs)," \
+	"$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg) at the end; the slowest:" >&2
+printf '%s\n' "${times[@]}" | sort -rn | head -n 8 | while read -r ms n; do echo "  $(fmt_ms "$ms")  $n"; done >&2
 echo "$passed passed, $failed failed"
 ((failed == 0))

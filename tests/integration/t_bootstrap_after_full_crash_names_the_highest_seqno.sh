@@ -61,7 +61,9 @@ grep -q "on db$best: galera_new_cluster" <<<"$advice" || fail "no bootstrap comm
 # As printed: mark it safe, bootstrap it, start the others.
 sed -i 's/^safe_to_bootstrap: 0$/safe_to_bootstrap: 1/' "$CCK_TMP/node$best/data/grastate.dat"
 node_start "$best" --wsrep-new-cluster
-for i in 1 2 3; do ((i == best)) || node_start "$i"; done
+others=()
+for i in 1 2 3; do ((i == best)) || others+=("$i"); done
+nodes_start "${others[@]}"
 cluster_wait_synced 60
 node_sql "$best" "SELECT CONCAT(run, ' ', worker, ' ', seq) FROM cck.load_rows" | sort >"$CCK_TMP/rows.sorted"
 sort "$CCK_TMP/crash.acked" >"$CCK_TMP/acked.sorted"
@@ -79,5 +81,4 @@ wait_until 10 "bootstrap to name db1 after a clean stop" _advice_is "BOOTSTRAP d
 advice=$(bootstrap_advice) || true
 grep -q "sed -i" <<<"$advice" && fail "bootstrap asks to edit grastate.dat of a node already safe_to_bootstrap: $advice"
 node_start 1 --wsrep-new-cluster
-node_start 2
-node_start 3
+nodes_start 2 3

@@ -10,26 +10,9 @@ a=2
 data=$CCK_TMP/node$node/data
 wrong=$CCK_TMP/no-such/mysql
 port=${AGENT_PORT[a]}
-conf=$CCK_TMP/agent$a.conf
 log=$CCK_LOGDIR/agent$a.log
 
-(
-	umask 077
-	cat >"$conf" <<EOF
-listen = "127.0.0.1:$port";
-mysql = { socket = "${NODE_SOCK[node]}"; user = "$CCK_DB_USER"; password = "$CCK_DB_PASS"; datadir = "$wrong"; };
-drain = { seconds = 0; maint_file = ""; };
-ctl = { socket = ""; };
-poll = { interval_ms = 100; };
-EOF
-)
-on_exit "agent_stop $a"
-echo "=== $(date '+%F %T') $CCK_BIN --config $conf" >>"$log"
-_spawn "$log" "$CCK_BIN" --config "$conf"
-pid=$!
-disown "$pid" 2>/dev/null
-echo "$pid" >"$CCK_TMP/agent$a.pid"
-wait_until 10 "agent$a to answer HTTP" _agent_answers "$a" "$pid"
+AGENT_DATADIR=$wrong AGENT_EXTRA_CONF='poll = { interval_ms = 100; };' agent_start "$a"
 expect_http "$port" 200 '^Galera node is synced' 5 "agent$a /ready" >/dev/null
 
 uuid=$(node_status "$node" wsrep_cluster_state_uuid)

@@ -25,17 +25,12 @@ PAD_MB=${CCK_SST_PAD_MB:-600}
 GRACE_MS=${CCK_SST_GRACE_MS:-5000}
 POLL='poll = { interval_ms = 100; };'
 
-on_exit 'NODE_SQL_TIMEOUT=120 node_sql 1 "DROP DATABASE IF EXISTS cck_live_sst"'
-NODE_SQL_TIMEOUT=300 node_sql 1 "SET SESSION wsrep_on=OFF;
-	DROP DATABASE IF EXISTS cck_live_sst; CREATE DATABASE cck_live_sst;
-	CREATE TABLE cck_live_sst.pad (b LONGBLOB) ENGINE=MyISAM;
-	INSERT INTO cck_live_sst.pad SELECT REPEAT('x', 1048576) FROM cck_live_sst.seq_1_to_$PAD_MB"
+node_pad 1 cck_live_sst "$PAD_MB"
 
 AGENT_EXTRA_CONF=$POLL agent_start 1
 wait_http "${AGENT_PORT[1]}" 200 '^Galera node is synced' 5 /ready >/dev/null || fail "agent1 /ready before: $(http_get "${AGENT_PORT[1]}" /ready)"
 
-node_stop 3
-rm -f "$CCK_TMP/node3/data/grastate.dat" "$CCK_TMP/node3/data/galera.cache"
+node_forget_state 3
 [[ ! -e $CCK_TMP/node3/data/sst_in_progress ]] || fail "a stale sst_in_progress marker is in node3's datadir"
 # Started with node3 down: its grace runs from here, so the launch must
 # follow at once (the start-up before the SST script runs is covered by

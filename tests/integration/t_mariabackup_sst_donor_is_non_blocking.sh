@@ -15,19 +15,14 @@ command -v mariadb-backup >/dev/null || fail "mariadb-backup not installed (scri
 PAD_MB=${CCK_SST_PAD_MB:-100}
 POLL='poll = { interval_ms = 100; };'
 
-on_exit 'NODE_SQL_TIMEOUT=120 node_sql 1 "DROP DATABASE IF EXISTS cck_mbsst"'
-NODE_SQL_TIMEOUT=300 node_sql 1 "SET SESSION wsrep_on=OFF;
-	DROP DATABASE IF EXISTS cck_mbsst; CREATE DATABASE cck_mbsst;
-	CREATE TABLE cck_mbsst.pad (b LONGBLOB) ENGINE=MyISAM;
-	INSERT INTO cck_mbsst.pad SELECT REPEAT('x', 1048576) FROM cck_mbsst.seq_1_to_$PAD_MB"
+node_pad 1 cck_mbsst "$PAD_MB"
 [[ $(node_var 1 wsrep_sst_method) == rsync ]] || fail "node1's wsrep_sst_method is not rsync"
 
 AGENT_EXTRA_CONF=$POLL agent_start 1
 AGENT_NODE=1 AGENT_EXTRA_CONF="$POLL"' policy = { donor = "non-blocking"; };' agent_start 4
 for a in 1 4; do expect_http "${AGENT_PORT[a]}" 200 'synced' 5 "agent$a before the SST" >/dev/null; done
 
-node_stop 3
-rm -f "$CCK_TMP/node3/data/grastate.dat" "$CCK_TMP/node3/data/galera.cache"
+node_forget_state 3
 node_launch 3 --wsrep-sst-donor=node1 --wsrep-sst-method=mariabackup
 
 timeline=$CCK_LOGDIR/timeline.txt

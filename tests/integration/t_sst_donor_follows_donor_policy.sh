@@ -16,11 +16,7 @@ PAD_MB=${CCK_SST_PAD_MB:-400}
 POLL='poll = { interval_ms = 100; };'
 SYNCED='^Galera node is synced\.'
 
-on_exit 'NODE_SQL_TIMEOUT=120 node_sql 1 "DROP DATABASE IF EXISTS cck_sst"'
-NODE_SQL_TIMEOUT=300 node_sql 1 "SET SESSION wsrep_on=OFF;
-	DROP DATABASE IF EXISTS cck_sst; CREATE DATABASE cck_sst;
-	CREATE TABLE cck_sst.pad (b LONGBLOB) ENGINE=MyISAM;
-	INSERT INTO cck_sst.pad SELECT REPEAT('x', 1048576) FROM cck_sst.seq_1_to_$PAD_MB"
+node_pad 1 cck_sst "$PAD_MB"
 
 AGENT_EXTRA_CONF=$POLL agent_start 1
 AGENT_NODE=1 AGENT_EXTRA_CONF="$POLL"' policy = { donor = "always"; };' agent_start 4
