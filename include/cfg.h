@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <limits.h>
 
+#include "auth.h"
 #include "cluster.h"
 #include "liveness.h"
 #include "log.h"
@@ -55,6 +56,8 @@ struct cfg {
 	unsigned agent_queue_step;   /* weight % taken off per queued write-set; 0 = off */
 	unsigned agent_min_weight;   /* floor of that weight, % */
 	struct cluster_cfg cluster;  /* cluster.*: empty peers = not cluster-aware */
+	struct cluster_client_cfg cluster_client; /* cluster.tls_ca, user, password_file */
+	struct auth_cfg auth;        /* http.auth.*: no users = open, as without it */
 };
 
 /* Receives one complete message per error, already prefixed "file:line: ". */

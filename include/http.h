@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "health.h"
 #include "metrics.h"
@@ -24,6 +25,7 @@ struct http_reply {
 	int status;
 	const char *content_type;
 	const char *allow;    /* Allow header for 405, else NULL */
+	const char *www_authenticate; /* for 401, else NULL */
 	char *body;           /* malloc'd, owned by the reply */
 	size_t body_len;
 };
@@ -46,6 +48,7 @@ struct http_opts {
 	enum http_bodies bodies;
 	http_view_fn view;
 	void *view_ctx;
+	const struct auth_cfg *auth; /* NULL or no users: every answer is open */
 };
 
 struct http_server;

@@ -24,6 +24,7 @@ enum cfg_type {
 	CFG_BOOL,
 	CFG_ENUM,     /* written as a string, stored as the enum value */
 	CFG_PEERS,    /* cluster.peers: a list of { name; url; priority; } */
+	CFG_USERS,    /* http.auth.users: a list of { name; hash | subject; } */
 };
 
 struct cfg_choice {
@@ -57,6 +58,7 @@ struct cfg_key {
 /* GCC gives enums without negative members the type unsigned int. */
 #define AT_ENUM(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
 #define AT_PEERS(f) _Generic(CFG_FIELD_OF(f), struct cluster_cfg: offsetof(struct cfg, f))
+#define AT_USERS(f) _Generic(CFG_FIELD_OF(f), struct auth_cfg: offsetof(struct cfg, f))
 
 static const struct cfg_choice log_choices[] = {
 	{"stderr", LOG_TO_STDERR},
@@ -87,6 +89,13 @@ static const struct cfg_choice drain_code_choices[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_choice protect_choices[] = {
+	{"info", AUTH_PROTECT_INFO},
+	{"all", AUTH_PROTECT_ALL},
+	{"none", AUTH_PROTECT_NONE},
+	{NULL, 0},
+};
+
 static const struct cfg_choice ctl_mode_choices[] = {
 	{"0600", 0600},
 	{"0660", 0660},
@@ -112,6 +121,11 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "of them from one address, 0 = unlimited; beyond it that address's oldest is closed"},
 	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
+
+	{"http.auth", "users", CFG_USERS,
+	 .offset = AT_USERS(auth), .help = "who may read what http.auth.protect covers: ( { name; hash = \"$2y$...\"; } or { name; subject = \"CN=...\"; }, ... ); a bcrypt or yescrypt hash, never a password; a subject matches a client certificate verified against http.tls.client_ca; empty = no authentication"},
+	{"http.auth", "protect", CFG_ENUM, .def_str = "info", .choices = protect_choices,
+	 .offset = AT_ENUM(auth.protect), .help = "what needs a credential when users are set: \"info\" (/status, /metrics, /cluster, ?verbose and JSON answers; the probes' status and one-line reason stay open), \"all\", or \"none\""},
 
 	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
 	 .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
@@ -184,6 +198,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(cluster.failback_delay_ms), .help = "a node ranks for /writer once eligible this long"},
 	{"cluster", "timeout_ms", CFG_UNSIGNED, 50, 60000, 1000,
 	 .offset = AT_UNSIGNED(cluster.timeout_ms), .help = "hard limit on one request to a peer agent"},
+	{"cluster", "tls_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.tls_ca), .help = "CA certificates (PEM) that https peers' certificates must chain to; empty = the system's"},
+	{"cluster", "user", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(cluster_client.user), .help = "user this agent sends to its peers (basic auth); empty = none"},
+	{"cluster", "password_file", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.password_file), .help = "file whose first line is cluster.user's password; refused when group or others can read it"},
 	{"cluster", "recovered_file", CFG_STRING, .def_str = "/var/lib/clustercheckd/recovered-position",
 	 .valid = absolute_or_empty_valid,
 	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
@@ -240,6 +260,7 @@ static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
 		break;
 	case CFG_STRING:
 	case CFG_PEERS:
+	case CFG_USERS:
 		abort();
 	}
 }
@@ -267,7 +288,8 @@ void cfg_defaults(struct cfg *c)
 			store_number(c, k, k->def_int);
 			break;
 		case CFG_PEERS:
-			break; /* memset: no peers */
+		case CFG_USERS:
+			break; /* memset: none */
 		}
 	}
 }
@@ -721,6 +743,7 @@ static bool type_matches(enum cfg_type want, int got)
 	case CFG_BOOL:
 		return got == CONFIG_TYPE_BOOL;
 	case CFG_PEERS:
+	case CFG_USERS:
 		return got == CONFIG_TYPE_LIST;
 	}
 	return false;
@@ -759,6 +782,10 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 	case CFG_PEERS:
 		want = "a list";
 		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
+		break;
+	case CFG_USERS:
+		want = "a list";
+		hint = " (users = ( { name = \"prometheus\"; hash = \"$2y$10$...\"; }, ... );)";
 		break;
 	}
 	complain_at(l, s, "%s: expected %s, got %s%s", key, want, type_phrase(got), hint);
@@ -841,26 +868,26 @@ static bool peer_name_or_empty_valid(const char *s, char *why, size_t why_len)
 	return false;
 }
 
-/* "http://HOST:PORT" with an optional "/": the peer's agent, whose /status
- * is what the poller reads. No TLS and no path: agents serve neither. */
+/* "http[s]://HOST:PORT" with an optional "/": the peer's agent, whose
+ * /status is what the poller reads. No path: agents serve none. */
 static bool peer_url_valid(const char *s, char *why, size_t why_len)
 {
 	char hostport[300], host[256] = "", reason[96] = "";
 	unsigned port;
-	size_t len;
+	size_t len, skip = strncmp(s, "https://", 8) == 0 ? 8 : strncmp(s, "http://", 7) == 0 ? 7 : 0;
 
-	if (strncmp(s, "http://", 7) != 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT (the peer agent's HTTP address)");
+	if (!skip) {
+		snprintf(why, why_len, "is not http://HOST:PORT or https://HOST:PORT (the peer agent's address)");
 		return false;
 	}
-	len = strlen(s + 7);
-	if (len && s[7 + len - 1] == '/')
+	len = strlen(s + skip);
+	if (len && s[skip + len - 1] == '/')
 		len--;
 	if (len == 0 || len >= sizeof hostport) {
 		snprintf(why, why_len, "is not http://HOST:PORT");
 		return false;
 	}
-	memcpy(hostport, s + 7, len);
+	memcpy(hostport, s + skip, len);
 	hostport[len] = '\0';
 	if (!split_listen(hostport, host, sizeof host, &port, reason, sizeof reason)) {
 		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
@@ -997,6 +1024,109 @@ static bool apply_peers(struct loader *l, const config_setting_t *s, const char 
 	return ok;
 }
 
+/* ---- http.auth.users ---- */
+
+static bool user_string(struct loader *l, const config_setting_t *m, const char *what, char *out,
+			size_t out_len)
+{
+	const char *v;
+
+	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
+		complain_at(l, m, "http.auth.users: %s: expected a string, got %s", what,
+			    type_phrase(config_setting_type(m)));
+		return false;
+	}
+	v = config_setting_get_string(m);
+	if (!v[0] || strlen(v) >= out_len) {
+		complain_at(l, m, "http.auth.users: %s: %s", what, v[0] ? "too long" : "empty");
+		return false;
+	}
+	snprintf(out, out_len, "%s", v);
+	return true;
+}
+
+/* One entry: a name and exactly one of hash and subject. The hash is
+ * never echoed: a clear password put there by mistake must not reach a
+ * log. */
+static bool user_entry(struct loader *l, const config_setting_t *e, struct auth_user *u)
+{
+	bool ok = true;
+	const config_setting_t *hash = NULL;
+	char why[160];
+
+	memset(u, 0, sizeof *u);
+	if (!config_setting_is_group(e)) {
+		complain_at(l, e, "http.auth.users: expected a group { name = ...; hash = ...; }, got %s",
+			    type_phrase(config_setting_type(e)));
+		return false;
+	}
+	for (int j = 0; j < config_setting_length(e); j++) {
+		const config_setting_t *m = config_setting_get_elem(e, (unsigned)j);
+		const char *name = config_setting_name(m);
+
+		if (strcmp(name, "name") == 0) {
+			ok &= user_string(l, m, "name", u->name, sizeof u->name);
+			if (u->name[0] && strchr(u->name, ':')) {
+				complain_at(l, m, "http.auth.users: name: a user name cannot hold ':' (basic auth splits there)");
+				ok = false;
+			}
+		} else if (strcmp(name, "hash") == 0) {
+			hash = m;
+			if ((ok &= user_string(l, m, "hash", u->hash, sizeof u->hash)) &&
+			    !auth_hash_valid(u->hash, why, sizeof why)) {
+				complain_at(l, m, "http.auth.users: hash %s", why);
+				ok = false;
+			}
+		} else if (strcmp(name, "subject") == 0) {
+			ok &= user_string(l, m, "subject", u->subject, sizeof u->subject);
+		} else {
+			complain_at(l, m, "http.auth.users: unknown setting '%s' (a user has name, and hash or subject)", name);
+			ok = false;
+		}
+	}
+	if (ok && !u->name[0]) {
+		complain_at(l, e, "http.auth.users: a user needs a name");
+		ok = false;
+	} else if (ok && !u->hash[0] == !u->subject[0]) {
+		complain_at(l, hash ? hash : e, "http.auth.users: user \"%s\" needs exactly one of hash and subject",
+			    u->name);
+		ok = false;
+	}
+	explicit_bzero(why, sizeof why);
+	return ok;
+}
+
+static bool apply_users(struct loader *l, const config_setting_t *s, const char *key)
+{
+	struct auth_cfg *ac = &l->next.auth;
+	int n = config_setting_length(s);
+	bool ok = true;
+
+	ac->nusers = 0;
+	if (n > AUTH_USERS_MAX) {
+		complain_at(l, s, "%s: %d users, at most %d", key, n, AUTH_USERS_MAX);
+		return false;
+	}
+	for (int i = 0; i < n; i++) {
+		const config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+		struct auth_user u;
+
+		if (!user_entry(l, e, &u)) {
+			ok = false;
+			continue;
+		}
+		for (unsigned j = 0; j < ac->nusers; j++)
+			if (strcmp(ac->users[j].name, u.name) == 0) {
+				complain_at(l, e, "%s: duplicate user \"%s\"", key, u.name);
+				ok = false;
+			}
+		ac->users[ac->nusers++] = u;
+	}
+	if (!ok)
+		ac->nusers = 0;
+	return ok;
+}
+
 static void apply(struct loader *l, const struct cfg_key *k, const config_setting_t *s)
 {
 	size_t index = (size_t)(k - cfg_keys);
@@ -1015,6 +1145,8 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 		ok = true;
 	} else if (k->type == CFG_PEERS) {
 		ok = apply_peers(l, s, key);
+	} else if (k->type == CFG_USERS) {
+		ok = apply_users(l, s, key);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -1028,16 +1160,18 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 		const char *name = config_setting_name(s);
 		const struct cfg_key *k = key_by_name(group, name);
 		bool is_group = config_setting_is_group(s);
-		char hint[160];
+		char hint[160], sub[128];
 
+		/* Groups nest: http = { auth = { ... }; } is group "http.auth". */
+		snprintf(sub, sizeof sub, "%s%s%s", group ? group : "", group ? "." : "", name);
 		if (k) {
 			apply(l, k, s);
-		} else if (!group && is_group_name(name)) {
+		} else if (is_group_name(sub)) {
 			if (is_group)
-				walk(l, s, name);
+				walk(l, s, sub);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
-					    name, name, type_phrase(config_setting_type(s)));
+					    sub, name, type_phrase(config_setting_type(s)));
 		} else {
 			suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
@@ -1142,6 +1276,36 @@ static void check_cluster(struct loader *l)
 	if (cc->timeout_ms >= stale)
 		complain_at(l, to ? to : peers,
 			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
+}
+
+/* The peers' credentials: both or neither, and the password file as
+ * private as a config holding mysql.password must be. Its content is
+ * read by the peers thread, never here, and never shown. */
+static void check_cluster_client(struct loader *l)
+{
+	bool r1, r2;
+	const config_setting_t *user = seen_key(l, "cluster", "user", &r1);
+	const config_setting_t *file = seen_key(l, "cluster", "password_file", &r2);
+	const struct cluster_client_cfg *cc = &l->next.cluster_client;
+	struct stat st;
+
+	if (r1 || r2)
+		return;
+	if (cc->user[0] && !cc->password_file[0])
+		complain_at(l, user, "cluster.user is set but cluster.password_file is not");
+	if (!cc->password_file[0])
+		return;
+	if (!cc->user[0])
+		complain_at(l, file, "cluster.password_file is set but cluster.user is not");
+	if (stat(cc->password_file, &st) != 0)
+		complain_at(l, file, "cluster.password_file: cannot read %s: %s", cc->password_file,
+			    strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		complain_at(l, file, "cluster.password_file: %s is not a regular file", cc->password_file);
+	else if (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH))
+		complain_at(l, file, "cluster.password_file: %s is %s by group/other (mode %04o); chmod 600 it",
+			    cc->password_file, (st.st_mode & (S_IRGRP | S_IROTH)) ? "readable" : "writable",
+			    (unsigned)(st.st_mode & 07777));
 }
 
 /* ---- loading ---- */
@@ -1287,6 +1451,7 @@ static void load_file(struct loader *l, FILE *fp)
 		check_poll_against_staleness(l);
 		check_password_file_mode(l);
 		check_cluster(l);
+		check_cluster_client(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */
 	config_destroy(&cf);
@@ -1379,6 +1544,11 @@ int cfg_key_describe(size_t i, struct cfg_key_info *out)
 		out->type = "list";
 		snprintf(out->def, sizeof out->def, "()");
 		snprintf(out->range, sizeof out->range, "groups of { name; url; priority; }");
+		break;
+	case CFG_USERS:
+		out->type = "list";
+		snprintf(out->def, sizeof out->def, "()");
+		snprintf(out->range, sizeof out->range, "groups of { name; hash; } or { name; subject; }");
 		break;
 	}
 	return 0;

@@ -38,16 +38,18 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	if (strcmp(next.listen, c->listen) != 0 || next.http_timeout_s != c->http_timeout_s ||
 	    next.http_max_connections != c->http_max_connections ||
 	    next.http_max_connections_per_ip != c->http_max_connections_per_ip ||
-	    next.bodies != c->bodies || next.log != c->log)
+	    next.bodies != c->bodies || next.log != c->log || memcmp(&next.auth, &c->auth, sizeof next.auth) != 0)
 		log_warnx("reload: listen, http and log settings apply only after a restart");
 	if (strcmp(next.ctl_socket, c->ctl_socket) != 0 || next.ctl_mode != c->ctl_mode ||
 	    strcmp(next.ctl_group, c->ctl_group) != 0 || strcmp(next.maint_file, c->maint_file) != 0 ||
 	    strcmp(next.agent_listen, c->agent_listen) != 0 ||
 	    next.agent_queue_step != c->agent_queue_step || next.agent_min_weight != c->agent_min_weight)
 		log_warnx("reload: ctl, drain.maint_file and agent settings apply only after a restart");
-	if (memcmp(&next.cluster, &c->cluster, sizeof next.cluster) != 0)
+	if (memcmp(&next.cluster, &c->cluster, sizeof next.cluster) != 0 ||
+	    memcmp(&next.cluster_client, &c->cluster_client, sizeof next.cluster_client) != 0)
 		log_warnx("reload: cluster settings apply only after a restart");
 	next.cluster = c->cluster;
+	next.cluster_client = c->cluster_client;
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
@@ -58,6 +60,7 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	next.http_max_connections = c->http_max_connections;
 	next.http_max_connections_per_ip = c->http_max_connections_per_ip;
 	next.bodies = c->bodies;
+	next.auth = c->auth; /* the HTTP server holds it */
 	memcpy(next.ctl_socket, c->ctl_socket, sizeof next.ctl_socket);
 	next.ctl_mode = c->ctl_mode;
 	memcpy(next.ctl_group, c->ctl_group, sizeof next.ctl_group);
@@ -153,6 +156,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		.bodies = c->bodies,
 		.view = view,
 		.view_ctx = h,
+		.auth = &c->auth,
 	};
 	srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
 	if (!srv) {

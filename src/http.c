@@ -15,6 +15,7 @@
 #include <syslog.h>
 #include <unistd.h>
 
+#include "auth.h"
 #include "gate.h"
 #include "clusterview.h"
 #include "log.h"
@@ -244,6 +245,22 @@ void http_reply_build(const struct http_request *req, const struct health_view *
 	set_body(out, "Not found: %s\n", req->path);
 }
 
+/* A refused credential: 401 asks for one (429 when too many checks are
+ * already waiting); the body never says which part was wrong. */
+static void refused_reply(enum auth_reason r, const char *path, struct http_reply *out)
+{
+	memset(out, 0, sizeof *out);
+	out->content_type = "text/plain";
+	if (r == AUTH_BUSY) {
+		out->status = 429;
+		set_body(out, "Too many password checks in progress; retry later.\n");
+		return;
+	}
+	out->status = 401;
+	out->www_authenticate = "Basic realm=\"clustercheckd\", charset=\"UTF-8\"";
+	set_body(out, "Unauthorized: %s needs credentials.\n", path);
+}
+
 void http_reply_free(struct http_reply *r)
 {
 	free(r->body);
@@ -264,6 +281,7 @@ struct http_server {
 	bool closed;
 	int status_sent;
 	struct metrics_requests requests;
+	struct auth *auth;       /* NULL: no authentication */
 };
 
 /* A client can make libmicrohttpd say something on every connection (a
@@ -304,13 +322,115 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, struct http_reply *
 	if (MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, r->content_type) != MHD_YES ||
 	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store") != MHD_YES ||
 	    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close") != MHD_YES ||
-	    (r->allow && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow) != MHD_YES)) {
+	    (r->allow && MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, r->allow) != MHD_YES) ||
+	    (r->www_authenticate && MHD_add_response_header(resp, MHD_HTTP_HEADER_WWW_AUTHENTICATE,
+							    r->www_authenticate) != MHD_YES)) {
 		MHD_destroy_response(resp);
 		return MHD_NO;
 	}
 	ret = MHD_queue_response(c, (unsigned)r->status, resp);
 	MHD_destroy_response(resp);
 	return ret;
+}
+
+/* ---- authentication: the one hook between a request and its answer ---- */
+
+/* Per connection while its password is checked (MHD's con_cls). */
+struct pending_auth {
+	struct auth_check chk;
+	struct MHD_Connection *c;
+};
+
+static void auth_checked(void *ctx)
+{
+	struct pending_auth *p = ctx;
+
+	MHD_resume_connection(p->c);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **con_cls,
+			 enum MHD_RequestTerminationCode toe)
+{
+	(void)cls;
+	(void)c;
+	(void)toe;
+	if (*con_cls) {
+		explicit_bzero(*con_cls, sizeof(struct pending_auth));
+		free(*con_cls);
+		*con_cls = NULL;
+	}
+}
+
+static void client_text(struct MHD_Connection *c, char *out, size_t len)
+{
+	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+	const struct sockaddr *sa = ci ? ci->client_addr : NULL;
+
+	snprintf(out, len, "?");
+	if (sa)
+		getnameinfo(sa, sa->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
+			    out, (socklen_t)len, NULL, 0, NI_NUMERICHOST);
+}
+
+/* The verified client certificate's subject, when the listener is TLS
+ * with a client CA; NULL otherwise. */
+static const char *client_subject(struct MHD_Connection *c, char *buf, size_t len)
+{
+	(void)c;
+	(void)buf;
+	(void)len;
+	return NULL;
+}
+
+/* AUTH_OK: answer. AUTH_PENDING: the connection is suspended until the
+ * verifier thread is done (MHD then calls on_request again). Anything
+ * else: refuse. Probes under "info" never get here with a credential to
+ * check, so no hash ever delays them. */
+static enum auth_reason authorize(struct http_server *s, struct MHD_Connection *c,
+				  const struct http_request *req, void **con_cls)
+{
+	struct pending_auth *p = *con_cls;
+	char subject[AUTH_SUBJECT_MAX], client[64];
+	enum auth_reason r;
+
+	if (p) {
+		r = p->chk.result; /* resumed */
+	} else {
+		if (!auth_protects(s->opts.auth->protect, metrics_endpoint_of(req->path), req->verbose,
+				   wants_json(req->accept)))
+			return AUTH_OK;
+		p = calloc(1, sizeof *p);
+		if (!p)
+			return AUTH_BUSY;
+		r = auth_begin(s->auth, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+								    MHD_HTTP_HEADER_AUTHORIZATION),
+			       client_subject(c, subject, sizeof subject), &p->chk);
+		if (r == AUTH_PENDING && s->one_shot)
+			r = auth_verify(s->auth, &p->chk);
+		if (r == AUTH_PENDING) {
+			p->c = c;
+			p->chk.done = auth_checked;
+			p->chk.ctx = p;
+			*con_cls = p;
+			/* Suspended before it is queued: the resume cannot come first. */
+			MHD_suspend_connection(c);
+			if (!auth_submit(s->auth, &p->chk)) {
+				p->chk.result = AUTH_BUSY;
+				MHD_resume_connection(c);
+			}
+			return AUTH_PENDING;
+		}
+	}
+	if (r != AUTH_OK) {
+		client_text(c, client, sizeof client);
+		auth_log_refusal(s->auth, &p->chk, r, req->path, client);
+		metrics_count_unauthorized(&s->requests, r);
+	}
+	if (p != *con_cls) {
+		explicit_bzero(p, sizeof *p);
+		free(p);
+	}
+	return r;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -327,18 +447,25 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	(void)version;
 	(void)upload_data;
 	(void)upload_data_size;
-	(void)con_cls;
 	/* Answering on the first call makes MHD close the connection after
 	 * the reply and discard any request body: one check per connection,
-	 * as HAProxy and kubelet do anyway. */
-	s->opts.view(s->opts.view_ctx, &view);
-	clock_gettime(CLOCK_MONOTONIC, &now);
+	 * as HAProxy and kubelet do anyway (a password being checked is the
+	 * one exception: the connection waits, suspended, for the verdict). */
 	req.method = method;
 	req.path = url;
 	req.verbose = has_argument(c, "verbose");
 	req.accept = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_ACCEPT);
 	req.requests = &s->requests;
-	http_reply_build(&req, &view, &now, s->opts.bodies, &reply);
+	enum auth_reason ar = s->auth ? authorize(s, c, &req, con_cls) : AUTH_OK;
+	if (ar == AUTH_PENDING)
+		return MHD_YES;
+	if (ar != AUTH_OK && method_allowed(method)) {
+		refused_reply(ar, url, &reply);
+	} else {
+		s->opts.view(s->opts.view_ctx, &view);
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		http_reply_build(&req, &view, &now, s->opts.bodies, &reply);
+	}
 	metrics_count(&s->requests, metrics_endpoint_of(url), reply.status);
 	if (s->one_shot) {
 		pthread_mutex_lock(&s->lock);
@@ -392,9 +519,11 @@ static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned pool)
 	const struct http_opts *o = &s->opts;
 
 	return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_INTERNAL_POLLING_THREAD |
-					MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG,
+					MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
+					MHD_ALLOW_SUSPEND_RESUME,
 				0, NULL, NULL, on_request, s,
 				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
 				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
 				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
 				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
@@ -485,6 +614,8 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 			 o->listen_fd >= 0 ? "the socket passed by systemd" : o->listen, strerror(errno));
 		goto fail;
 	}
+	if (o->auth && o->auth->nusers && !(s->auth = auth_new(o->auth, true, err, errlen)))
+		goto fail;
 	s->daemon = start_mhd(s, pool_size());
 	if (!s->daemon) {
 		snprintf(err, errlen, "cannot start the HTTP engine: %s", strerror(errno));
@@ -504,6 +635,7 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 		return s;
 	MHD_stop_daemon(s->daemon);
 fail:
+	auth_free(s->auth);
 	if (s->listen_fd >= 0 && s->listen_fd != o->listen_fd)
 		close(s->listen_fd);
 	pthread_cond_destroy(&s->closed_cond);
@@ -523,6 +655,10 @@ void http_stop(struct http_server *s)
 		return;
 	/* The gate first: it may still be handing connections to the engine. */
 	gate_stop(s->gate);
+	/* Then the verifier: it resumes every connection still waiting for
+	 * it, and MHD will not stop with one suspended. */
+	auth_free(s->auth);
+	s->auth = NULL;
 	MHD_stop_daemon(s->daemon);
 	if (s->listen_fd != s->opts.listen_fd)
 		close(s->listen_fd);
@@ -562,9 +698,15 @@ int http_serve_connection(const struct http_opts *o, int fd)
 	socklen_t peer_len = sizeof peer;
 	struct timespec deadline;
 	long long left;
+	char err[256];
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) == -1) {
 		log_warn("inetd: the connection is not a socket");
+		close(fd);
+		return -1;
+	}
+	if (o->auth && o->auth->nusers && !(s.auth = auth_new(o->auth, false, err, sizeof err))) {
+		log_warnx("inetd: %s", err);
 		close(fd);
 		return -1;
 	}
@@ -602,6 +744,7 @@ int http_serve_connection(const struct http_opts *o, int fd)
 		log_warnx("inetd: the client took longer than %u s; closing", o->timeout_s + 1);
 	MHD_stop_daemon(s.daemon);
 out:
+	auth_free(s.auth);
 	pthread_cond_destroy(&s.closed_cond);
 	pthread_mutex_destroy(&s.lock);
 	return s.status_sent;

@@ -143,6 +143,7 @@ static struct http_opts serve_opts(const struct cfg *c, struct lazy_view *lv)
 		.bodies = c->bodies,
 		.view = lazy_view,
 		.view_ctx = lv,
+		.auth = &c->auth,
 	};
 }
 
