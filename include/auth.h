@@ -24,6 +24,8 @@
  * At ~60 ms a bcrypt (cost 10, this project's 2-core test box), the last
  * in the queue waits about half a second. */
 #define AUTH_QUEUE_MAX 8
+#define AUTH_BCRYPT_COST_MIN 4
+#define AUTH_BCRYPT_COST_MAX 14
 
 enum auth_protect {
 	AUTH_PROTECT_INFO, /* /status, /metrics, /cluster, ?verbose and JSON answers */

@@ -174,6 +174,17 @@ bool auth_hash_valid(const char *hash, char *why, size_t why_len)
 		snprintf(why, why_len, "is not a complete bcrypt or yescrypt hash that libcrypt accepts");
 		return false;
 	}
+	/* Every check pays the cost, on one verifier thread: 10 takes ~60 ms
+	 * here, each step doubles it; beyond 14 a scrape would time out. */
+	if (hash[1] == '2') {
+		int cost = (hash[4] - '0') * 10 + (hash[5] - '0');
+
+		if (cost < AUTH_BCRYPT_COST_MIN || cost > AUTH_BCRYPT_COST_MAX) {
+			snprintf(why, why_len, "has bcrypt cost %d: use %d to %d (10 is usual)", cost,
+				 AUTH_BCRYPT_COST_MIN, AUTH_BCRYPT_COST_MAX);
+			return false;
+		}
+	}
 	return true;
 }
 

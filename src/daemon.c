@@ -120,8 +120,8 @@ int daemon_run(struct cfg *c, const struct cli *o)
 	/* Empty cluster.peers: not cluster-aware, no thread, no libcurl. */
 	if (c->cluster.npeers) {
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0 ||
-		    !(peers = peers_start(&c->cluster, c->poll_interval_ms, c->policy.stale_after_ms,
-					   c->mysql.datadir, h))) {
+		    !(peers = peers_start(&c->cluster, &c->cluster_client, c->poll_interval_ms,
+					   c->policy.stale_after_ms, c->mysql.datadir, h))) {
 			poller_stop(p);
 			admin_free(adm);
 			health_free(h);

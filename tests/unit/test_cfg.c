@@ -709,6 +709,113 @@ static void test_password_needs_private_file(void **state)
 		"chmod 600 it or move the credentials to mysql.defaults_file", NULL});
 }
 
+#define GOOD_HASH "$2b$10$GE1Lo1bbcWTL4YLKSBKb/OyYYnnSGZwMO72mbv8.b6IvD5KHcwWXq"
+
+static void test_auth_users(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("auth-good.conf", 0644,
+		"http = { auth = {\n"
+		"  users = ( { name = \"prometheus\"; hash = \"" GOOD_HASH "\"; },\n"
+		"            { name = \"scraper\"; subject = \"CN=scraper,O=db\"; } );\n"
+		"  protect = \"all\";\n"
+		"}; };\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(c.auth.nusers, 0);
+	assert_int_equal(c.auth.protect, AUTH_PROTECT_INFO);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_int_equal(c.auth.nusers, 2);
+	assert_int_equal(c.auth.protect, AUTH_PROTECT_ALL);
+	assert_string_equal(c.auth.users[0].name, "prometheus");
+	assert_string_equal(c.auth.users[0].hash, GOOD_HASH);
+	assert_string_equal(c.auth.users[1].subject, "CN=scraper,O=db");
+}
+
+static void test_auth_users_errors(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("auth-bad.conf", 0644,
+		"http = { auth = {\n"                                                  /* 1 */
+		"  users = ( { name = \"a\"; hash = \"hunter2-clear\"; },\n"           /* 2 */
+		"            { name = \"b\"; hash = \"" GOOD_HASH "\"; subject = \"CN=b\"; },\n" /* 3 */
+		"            { name = \"c\"; },\n"                                    /* 4 */
+		"            { name = \"d:e\"; hash = \"" GOOD_HASH "\"; },\n"        /* 5 */
+		"            { name = \"f\"; hash = \"" GOOD_HASH "\"; password = \"x\"; },\n" /* 6 */
+		"            { name = \"g\"; hash = \"$2y$31$GE1Lo1bbcWTL4YLKSBKb/OyYYnnSGZwMO72mbv8.b6IvD5KHcwWXq\"; },\n" /* 7 */
+		"            { name = \"h\"; hash = \"" GOOD_HASH "\"; },\n"          /* 8 */
+		"            { name = \"h\"; hash = \"" GOOD_HASH "\"; } );\n"        /* 9 */
+		"  protect = \"some\";\n"                                             /* 10 */
+		"  realm = \"x\";\n"                                                  /* 11 */
+		"}; };\n");
+	static const char *const expected[] = {
+		":2: http.auth.users: hash is not a bcrypt ($2b$, $2y$) or yescrypt ($y$) hash "
+		"(a clear password is never accepted; see docs/auth.md)",
+		":3: http.auth.users: user \"b\" needs exactly one of hash and subject",
+		":4: http.auth.users: user \"c\" needs exactly one of hash and subject",
+		":5: http.auth.users: name: a user name cannot hold ':' (basic auth splits there)",
+		":6: http.auth.users: unknown setting 'password' (a user has name, and hash or subject)",
+		":7: http.auth.users: hash has bcrypt cost 31: use 4 to 14 (10 is usual)",
+		":9: http.auth.users: duplicate user \"h\"",
+		":10: http.auth.protect: \"some\" is not a valid value; use \"info\", \"all\" or \"none\"",
+		":11: unknown setting 'http.auth.realm'",
+		NULL,
+	};
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_not_equal(load(&c, p.s, true), 0);
+	assert_messages(p.s, expected);
+	assert_no_message_contains("hunter2");
+	assert_int_equal(c.auth.nusers, 0);
+}
+
+static void test_cluster_client(void **state)
+{
+	struct cfg c;
+	struct path pw = fixture("peer-password", 0600, "s3cret\n");
+	struct path pw_public = fixture("peer-password-public", 0644, "s3cret\n");
+	char text[2 * PATH_MAX];
+	struct path p;
+
+	(void)state;
+	snprintf(text, sizeof text, "cluster = { tls_ca = \"/etc/ssl/ca.pem\"; user = \"peer\"; password_file = \"%s\"; };\n", pw.s);
+	p = fixture("client-good.conf", 0600, text);
+	cfg_defaults(&c);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_string_equal(c.cluster_client.user, "peer");
+	assert_string_equal(c.cluster_client.tls_ca, "/etc/ssl/ca.pem");
+	assert_string_equal(c.cluster_client.password_file, pw.s);
+
+	snprintf(text, sizeof text, "cluster = {\n user = \"peer\";\n password_file = \"%s\";\n};\n", pw_public.s);
+	p = fixture("client-public.conf", 0600, text);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 1);
+	snprintf(text, sizeof text, ":3: cluster.password_file: %s is readable by group/other (mode 0644); chmod 600 it",
+		 pw_public.s);
+	assert_messages(p.s, (const char *const[]){text, NULL});
+	assert_no_message_contains("s3cret");
+
+	p = fixture("client-half.conf", 0600,
+		    "cluster = {\n user = \"peer\";\n tls_ca = \"ca.pem\";\n};\n");
+	assert_int_equal(load(&c, p.s, true), 2);
+	assert_messages(p.s, (const char *const[]){
+		":3: cluster.tls_ca: \"ca.pem\" is not an absolute path",
+		":2: cluster.user is set but cluster.password_file is not", NULL});
+
+	p = fixture("client-missing.conf", 0600,
+		    "cluster = {\n password_file = \"/nonexistent/pw\";\n};\n");
+	assert_int_equal(load(&c, p.s, true), 2);
+	assert_messages(p.s, (const char *const[]){
+		":2: cluster.password_file is set but cluster.user is not",
+		":2: cluster.password_file: cannot read /nonexistent/pw: No such file or directory", NULL});
+}
+
 static void test_password_in_private_file(void **state)
 {
 	struct cfg c;
@@ -990,7 +1097,7 @@ static void test_cluster_errors(void **state)
 		"  name = \"db9\";\n"                                                          /* 2 */
 		"  peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; },\n" /* 3 */
 		"            { name = \"db1\"; url = \"http://10.0.0.2:9200\"; priority = 2; },\n" /* 4 */
-		"            { name = \"db3\"; url = \"https://10.0.0.3:9200\"; priority = 3; },\n" /* 5 */
+		"            { name = \"db3\"; url = \"ftp://10.0.0.3:9200\"; priority = 3; },\n" /* 5 */
 		"            { name = \"db4\"; url = \"http://10.0.0.4:9200\"; priority = -1; },\n" /* 6 */
 		"            { name = \"db5\"; url = \"http://10.0.0.5\"; prio = 5; },\n"    /* 7 */
 		"            { name = \"db 6\"; url = \"http://10.0.0.6:9200\"; priority = 6; },\n" /* 8 */
@@ -998,7 +1105,7 @@ static void test_cluster_errors(void **state)
 		"};\n");
 	static const char *const expected[] = {
 		":4: cluster.peers: duplicate peer name \"db1\" (first at line 3)",
-		":5: cluster.peers: url \"https://10.0.0.3:9200\" is not http://HOST:PORT (the peer agent's HTTP address)",
+		":5: cluster.peers: url \"ftp://10.0.0.3:9200\" is not http://HOST:PORT or https://HOST:PORT (the peer agent's address)",
 		":6: cluster.peers: priority: -1 is out of range (0..1000000)",
 		":7: cluster.peers: url \"http://10.0.0.5\" is not http://HOST:PORT: missing :PORT",
 		":7: cluster.peers: unknown setting 'prio' (a peer has name, url and priority)",
@@ -1098,7 +1205,8 @@ static void test_reference_conf_sets_every_key(void **state)
 		"min_cluster_size =", "max_recv_queue =", "drain_code =", "datadir =", "grace_ms =",
 		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
 		"min_weight =", "group =", "name =", "peers =", "handover_ms =",
-		"failback_delay_ms =", "timeout_ms =", "recovered_file =",
+		"failback_delay_ms =", "timeout_ms =", "recovered_file =", "users =", "protect =",
+		"tls_ca =", "password_file =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;
@@ -1137,9 +1245,12 @@ static void test_described_rows_are_the_table(void **state)
 	(void)state;
 	cfg_defaults(&defaults);
 	for (; cfg_key_describe(n, &k) == 0; n++) {
-		const char *dot = strchr(k.name, '.');
+		const char *dot = strchr(k.name, '.'), *dot2 = dot ? strchr(dot + 1, '.') : NULL;
 
-		if (dot)
+		if (dot2) /* a group in a group: http.auth.users */
+			snprintf(text, sizeof text, "%.*s = { %.*s = { %s = %s; }; };\n",
+				 (int)(dot - k.name), k.name, (int)(dot2 - dot - 1), dot + 1, dot2 + 1, k.def);
+		else if (dot)
 			snprintf(text, sizeof text, "%.*s = { %s = %s; };\n",
 				 (int)(dot - k.name), k.name, dot + 1, k.def);
 		else
@@ -1182,6 +1293,9 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_password_needs_private_file),
 		cmocka_unit_test(test_password_in_private_file),
+		cmocka_unit_test(test_auth_users),
+		cmocka_unit_test(test_auth_users_errors),
+		cmocka_unit_test(test_cluster_client),
 		cmocka_unit_test(test_public_file_without_password),
 		cmocka_unit_test(test_password_never_echoed),
 		cmocka_unit_test(test_include_relative_to_file),
