@@ -18,8 +18,9 @@ build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
 # is big, ~19 MB, but the only packaged promtool; its service is not started).
 # valgrind: the unit suite runs under it too. clang + libclang-rt-14-dev
 # (libFuzzer; only Recommended by clang, and we install without those): fuzz smoke.
+# whois: its mkpasswd makes the bcrypt hashes of http.auth.users (docs/auth.md).
 test_pkgs=(mariadb-server mariadb-client mariadb-backup galera-4 rsync haproxy xinetd curl socat valgrind
-           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev)
+           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev whois)
 # make deb / the package test: Debian's packaging tools; groff-base renders
 # the man pages (man -l) and lets lintian check them.
 test_pkgs+=(debhelper dpkg-dev fakeroot lintian groff-base man-db)

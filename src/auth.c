@@ -479,7 +479,7 @@ void auth_log_refusal(const struct auth *a, const struct auth_check *chk, enum a
 {
 	static const char *const what[AUTH_REASON_COUNT] = {
 		[AUTH_MISSING] = "no credentials",
-		[AUTH_MALFORMED] = "a malformed Authorization header (not Basic, or bad base64)",
+		[AUTH_MALFORMED] = "a malformed credential (not basic auth, or bad base64)",
 		[AUTH_UNKNOWN_USER] = "an unknown user",
 		[AUTH_WRONG_PASSWORD] = "a wrong password",
 		[AUTH_BUSY] = "too many password checks waiting",
