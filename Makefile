@@ -17,7 +17,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd libcurl
+PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd libcurl gnutls
 # Computed when a recipe first needs them (then kept), not when make reads
 # this file: on a fresh machine the entry targets (all, demo, test, bench,
 # install) install the packages first, then run the build in a new make.

@@ -10,6 +10,7 @@
 #ifndef CLUSTERCHECKD_GATE_H
 #define CLUSTERCHECKD_GATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /* Takes fd over: a connection whose request head has arrived (or that
@@ -22,6 +23,9 @@ struct gate_opts {
 	unsigned per_addr;       /* of them from one address; 0 = no limit */
 	unsigned timeout_ms;     /* to send the whole request head */
 	size_t head_max;         /* bytes looked at before handing over anyway */
+	/* TLS port: what the gate waits for is the client's first record, a
+	 * whole ClientHello (tls_hello_state); anything else is closed. */
+	bool tls;
 	gate_handoff_fn handoff;
 	void *ctx;
 };

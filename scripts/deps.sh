@@ -9,7 +9,7 @@ set_name=${1:-all}
 case $set_name in build | all) ;; *) echo "usage: $0 [build|all]" >&2; exit 2 ;; esac
 
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
-            libjansson-dev libcmocka-dev libsystemd-dev libcurl4-gnutls-dev)
+            libjansson-dev libcmocka-dev libsystemd-dev libcurl4-gnutls-dev libgnutls28-dev)
 # systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
 # used by the rsync SST script); mariadb-backup: a real mariabackup SST;
 # socat: HAProxy stats socket and raw HTTP;

@@ -19,6 +19,7 @@
 
 #include "log.h"
 #include "pending.h"
+#include "tls.h"
 
 /* File descriptors kept for everything but waiting connections: the HTTP
  * engine's connections being answered, mysqld, the log, ctl, agent-check. */
@@ -120,6 +121,24 @@ static bool head_complete(const char *b, size_t from, size_t n)
 	return false;
 }
 
+/* Not TLS on the TLS port. Plain HTTP (it starts with a method's capital
+ * letter) is told why in one short answer, as curl http:// would otherwise
+ * only say "empty reply"; the bytes are read first so that closing sends a
+ * FIN, not a reset that could discard the answer. Anything else is just
+ * closed. */
+static void refuse_plain(struct gate *g, int id, size_t n)
+{
+	static const char answer[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+				     "Connection: close\r\nContent-Length: 38\r\n\r\n"
+				     "This port speaks HTTPS: use https://.\n";
+	int fd = pending_fd(g->pending, id);
+
+	if (g->buf[0] >= 'A' && g->buf[0] <= 'Z' && recv(fd, g->buf, n, MSG_DONTWAIT) > 0 &&
+	    send(fd, answer, sizeof answer - 1, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		shutdown(fd, SHUT_WR);
+	drop(g, id);
+}
+
 /* Looks at what the connection sent so far, without consuming it. */
 static void examine(struct gate *g, int id, uint32_t events)
 {
@@ -137,8 +156,20 @@ static void examine(struct gate *g, int id, uint32_t events)
 		drop(g, id); /* closed before sending anything: a port probe */
 		return;
 	}
-	if (head_complete(g->buf, *scanned > 2 ? *scanned - 2 : 0, (size_t)n) ||
-	    (size_t)n >= g->o.head_max) {
+	if (g->o.tls) {
+		enum tls_hello h = tls_hello_state((const unsigned char *)g->buf, (size_t)n);
+
+		if (h == TLS_HELLO_NOT_TLS) {
+			log_rate("not-tls", LOG_INFO, "http: a client sent something other than a TLS ClientHello (plain HTTP?): closed");
+			refuse_plain(g, id, (size_t)n);
+			return;
+		}
+		if (h == TLS_HELLO_COMPLETE || (size_t)n >= g->o.head_max) {
+			handoff(g, id);
+			return;
+		}
+	} else if (head_complete(g->buf, *scanned > 2 ? *scanned - 2 : 0, (size_t)n) ||
+		   (size_t)n >= g->o.head_max) {
 		/* Complete, or too large: the engine answers it either way. */
 		handoff(g, id);
 		return;
