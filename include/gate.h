@@ -14,8 +14,9 @@
 #include <stddef.h>
 
 /* Takes fd over: a connection whose request head has arrived (or that
- * sent more than the gate looks at, for the engine to refuse). */
-typedef void (*gate_handoff_fn)(void *ctx, int fd);
+ * sent more than the gate looks at, for the engine to refuse). False when
+ * the engine refused it (and fd is closed). */
+typedef bool (*gate_handoff_fn)(void *ctx, int fd);
 
 struct gate_opts {
 	int listen_fd;           /* listening, stays the caller's */
@@ -28,6 +29,7 @@ struct gate_opts {
 	bool tls;
 	gate_handoff_fn handoff;
 	void *ctx;
+	struct gate **self;      /* set before the first handoff, for gate_engine_done */
 };
 
 struct gate;
@@ -35,6 +37,14 @@ struct gate;
 /* Raises the open-files limit to its hard limit first, and lowers
  * `capacity` to what that limit allows (logged). NULL with err set. */
 struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen);
+/* Stops accepting and closes the connections still waiting; g stays
+ * valid for gate_engine_done until gate_free (stop the engine between). */
 void gate_stop(struct gate *g);
+void gate_free(struct gate *g);
+
+/* TLS: the engine calls this (from its threads) when connection fd has
+ * sent its request or is closing, so that it no longer counts as a
+ * handshake in progress. No-op for plain HTTP and for g NULL. */
+void gate_engine_done(struct gate *g, int fd);
 
 #endif

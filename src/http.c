@@ -264,6 +264,7 @@ struct engine {
 
 struct http_server {
 	struct gate *gate;       /* daemon mode: accepts, waits for the request */
+	bool gate_counts;        /* TLS: the gate counts handshakes in the engine */
 	int listen_fd;
 	struct http_opts opts;
 	/* daemon mode: `current` is swapped by http_reload_tls while the gate
@@ -324,6 +325,19 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, struct http_reply *
 	return ret;
 }
 
+/* TLS: the connection is past its handshake (or gone), the gate may let
+ * the next one in. */
+static void engine_done(struct http_server *s, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (!s->gate_counts)
+		return;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci)
+		gate_engine_done(s->gate, ci->connect_fd);
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
 				  const char *method, const char *version,
 				  const char *upload_data, size_t *upload_data_size, void **con_cls)
@@ -342,6 +356,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	/* Answering on the first call makes MHD close the connection after
 	 * the reply and discard any request body: one check per connection,
 	 * as HAProxy and kubelet do anyway. */
+	engine_done(s, c);
 	s->opts.view(s->opts.view_ctx, &view);
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	req.method = method;
@@ -433,10 +448,13 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
 {
 	struct http_server *s = cls;
 
-	(void)c;
 	(void)socket_context;
-	if (code == MHD_CONNECTION_NOTIFY_CLOSED)
-		s->closed = true;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	if (s->one)
+		s->closed = true; /* same thread */
+	else
+		engine_done(s, c);
 }
 
 /* The engine's options, built once for both modes. In daemon mode it only
@@ -453,9 +471,8 @@ static struct MHD_Daemon *engine_start(struct http_server *s, const struct tls_c
 
 	it[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
 	it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)o->timeout_s, NULL};
-	if (one) {
-		it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
-	} else {
+	it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
+	if (!one) {
 		flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC;
 		it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL};
 		it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)o->max_connections, NULL};
@@ -545,7 +562,7 @@ static struct engine *take_retired(struct http_server *s)
 	return e;
 }
 
-static void handoff(void *ctx, int fd)
+static bool handoff(void *ctx, int fd)
 {
 	struct http_server *s = ctx;
 	struct sockaddr_storage peer;
@@ -554,7 +571,7 @@ static void handoff(void *ctx, int fd)
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0) {
 		close(fd); /* gone already */
-		return;
+		return false;
 	}
 	/* MHD closes fd itself when it cannot take it. */
 	pthread_mutex_lock(&s->lock);
@@ -563,6 +580,7 @@ static void handoff(void *ctx, int fd)
 	if (ok != MHD_YES)
 		log_rate("handoff", LOG_WARNING, "http: the HTTP engine refused a connection: %s",
 			 strerror(errno));
+	return ok == MHD_YES;
 }
 
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen)
@@ -611,7 +629,9 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 		.tls = s->current->creds.cert != NULL,
 		.handoff = handoff,
 		.ctx = s,
+		.self = &s->gate,
 	};
+	s->gate_counts = go.tls;
 	s->gate = gate_start(&go, err, errlen);
 	if (s->gate)
 		return s;
@@ -663,6 +683,7 @@ void http_stop(struct http_server *s)
 	gate_stop(s->gate);
 	engine_free(take_retired(s));
 	engine_free(s->current);
+	gate_free(s->gate);
 	if (s->listen_fd != s->opts.listen_fd)
 		close(s->listen_fd);
 	pthread_mutex_destroy(&s->lock);
