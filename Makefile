@@ -220,7 +220,7 @@ fuzz-smoke:
 # ---- benchmarks -------------------------------------------------------------
 
 $(B)/loadgen: bench/loadgen.c | $(B)
-	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< -lm
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< -lm -lgnutls
 
 # Connection floods from many loopback addresses (bench_flood.sh, t_flood_*).
 $(B)/flood: bench/flood.c | $(B)

@@ -117,6 +117,9 @@ enum auth_reason auth_verify(struct auth *a, struct auth_check *chk);
  * False (chk untouched but its password wiped) when the queue is full. */
 bool auth_submit(struct auth *a, struct auth_check *chk);
 
+/* Returns once no check is queued or being checked (NULL: at once). */
+void auth_wait_idle(struct auth *a);
+
 /* A refusal, counted by the caller; logged here, summarised (the first
  * of a kind at once, then a count per 10 s). The user name is shown only
  * when it is a configured one: a mistyped name may be a password. */

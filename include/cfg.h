@@ -11,6 +11,7 @@
 #include "cluster.h"
 #include "liveness.h"
 #include "log.h"
+#include "tls.h"
 #include "verdict.h"
 
 #define CFG_DEFAULT_PATH "/etc/clustercheckd/clustercheckd.conf"
@@ -42,6 +43,7 @@ struct cfg {
 	unsigned http_max_connections;
 	unsigned http_max_connections_per_ip;
 	enum http_bodies bodies;
+	struct tls_cfg tls;          /* http.tls: all "" = plain HTTP */
 	struct probe_cfg mysql;
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;

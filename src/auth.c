@@ -234,6 +234,8 @@ struct auth {
 	pthread_cond_t wake;
 	struct auth_check *head, *tail;
 	unsigned queued;
+	bool checking;
+	pthread_cond_t idle;
 };
 
 static long long now_ms(void)
@@ -311,10 +313,12 @@ struct auth *auth_new(const struct auth_cfg *cfg, bool threaded, char *err, size
 	}
 	pthread_mutex_init(&a->lock, NULL);
 	pthread_cond_init(&a->wake, NULL);
+	pthread_cond_init(&a->idle, NULL);
 	if (threaded) {
 		rc = pthread_create(&a->thread, NULL, verifier, a);
 		if (rc != 0) {
 			snprintf(err, err_len, "cannot start the password verifier: %s", strerror(rc));
+			pthread_cond_destroy(&a->idle);
 			pthread_cond_destroy(&a->wake);
 			pthread_mutex_destroy(&a->lock);
 			explicit_bzero(a, sizeof *a);
@@ -337,10 +341,21 @@ void auth_free(struct auth *a)
 		pthread_mutex_unlock(&a->lock);
 		pthread_join(a->thread, NULL);
 	}
+	pthread_cond_destroy(&a->idle);
 	pthread_cond_destroy(&a->wake);
 	pthread_mutex_destroy(&a->lock);
 	explicit_bzero(a, sizeof *a);
 	free(a);
+}
+
+void auth_wait_idle(struct auth *a)
+{
+	if (!a || !a->threaded)
+		return;
+	pthread_mutex_lock(&a->lock);
+	while (a->head || a->checking)
+		pthread_cond_wait(&a->idle, &a->lock);
+	pthread_mutex_unlock(&a->lock);
 }
 
 static int user_index(const struct auth *a, const char *name, bool by_subject)
@@ -459,6 +474,7 @@ static void *verifier(void *arg)
 		if (!a->head)
 			a->tail = NULL;
 		a->queued--;
+		a->checking = true;
 		bool stopping = a->stopping;
 		pthread_mutex_unlock(&a->lock);
 		if (stopping) {
@@ -469,6 +485,9 @@ static void *verifier(void *arg)
 		}
 		chk->done(chk->ctx);
 		pthread_mutex_lock(&a->lock);
+		a->checking = false;
+		if (!a->head)
+			pthread_cond_broadcast(&a->idle);
 	}
 	pthread_mutex_unlock(&a->lock);
 	return NULL;

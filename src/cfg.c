@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cfg.h"
 
@@ -121,6 +122,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "of them from one address, 0 = unlimited; beyond it that address's oldest is closed"},
 	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
+	{"http.tls", "cert", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(tls.cert), .help = "PEM certificate (chain, leaf first) served on the HTTP port; \"\" = plain HTTP; re-read on SIGHUP"},
+	{"http.tls", "key", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(tls.key), .help = "PEM private key of http.tls.cert, unencrypted, not readable by others; re-read on SIGHUP"},
+	{"http.tls", "client_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(tls.client_ca), .help = "PEM CA(s): clients are asked for a certificate, and one it signed names its subject; \"\" = none asked"},
 
 	{"http.auth", "users", CFG_USERS,
 	 .offset = AT_USERS(auth), .help = "who may read what http.auth.protect covers: ( { name; hash = \"$2y$...\"; } or { name; subject = \"CN=...\"; }, ... ); a bcrypt or yescrypt hash, never a password; a subject matches a client certificate verified against http.tls.client_ca; empty = no authentication"},
@@ -1160,9 +1167,11 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 		const char *name = config_setting_name(s);
 		const struct cfg_key *k = key_by_name(group, name);
 		bool is_group = config_setting_is_group(s);
-		char hint[160], sub[128];
+		char hint[160];
 
-		/* Groups nest: http = { auth = { ... }; } is group "http.auth". */
+		char sub[64];
+
+		/* Groups nest one name at a time: "http" holds "http.tls". */
 		snprintf(sub, sizeof sub, "%s%s%s", group ? group : "", group ? "." : "", name);
 		if (k) {
 			apply(l, k, s);
@@ -1428,6 +1437,39 @@ static void check_includes(struct loader *l, const char *path, const char *shown
 	free(text);
 }
 
+/* http.tls: the files are read and checked here, so that a bad one is
+ * reported at its key (start, --check-config, and a SIGHUP that then keeps
+ * the running certificate). */
+static void check_tls(struct loader *l)
+{
+	static const char *const names[] = {
+		[TLS_FILE_NONE] = "cert", [TLS_FILE_CERT] = "cert",
+		[TLS_FILE_KEY] = "key", [TLS_FILE_CLIENT_CA] = "client_ca",
+	};
+	const struct tls_cfg *t = &l->next.tls;
+	bool r1, r2, r3;
+	const config_setting_t *cert = seen_key(l, "http.tls", "cert", &r1);
+	const config_setting_t *key = seen_key(l, "http.tls", "key", &r2);
+	const config_setting_t *ca = seen_key(l, "http.tls", "client_ca", &r3);
+	struct tls_creds creds;
+	enum tls_file which;
+	char err[PATH_MAX + 256];
+	bool b;
+
+	if (r1 || r2 || r3 || (!t->cert[0] && !t->key[0] && !t->client_ca[0]))
+		return;
+	if (!t->cert[0] || !t->key[0]) {
+		complain_at(l, t->cert[0] ? cert : key ? key : ca,
+			    "http.tls needs both cert and key (or neither, for plain HTTP)");
+		return;
+	}
+	if (tls_creds_load(&creds, t, time(NULL), &which, err, sizeof err) == 0) {
+		tls_creds_free(&creds);
+		return;
+	}
+	complain_at(l, seen_key(l, "http.tls", names[which], &b), "http.tls.%s: %s", names[which], err);
+}
+
 /* Parses into l->next and runs the checks that need the whole file. */
 static void load_file(struct loader *l, FILE *fp)
 {
@@ -1452,6 +1494,7 @@ static void load_file(struct loader *l, FILE *fp)
 		check_password_file_mode(l);
 		check_cluster(l);
 		check_cluster_client(l);
+		check_tls(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */
 	config_destroy(&cf);

@@ -26,7 +26,8 @@ static void view(void *ctx, struct health_view *out)
 	health_view(ctx, out);
 }
 
-static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p)
+static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p,
+		   struct http_server *srv)
 {
 	struct cfg next;
 
@@ -50,6 +51,9 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 		log_warnx("reload: cluster settings apply only after a restart");
 	next.cluster = c->cluster;
 	next.cluster_client = c->cluster_client;
+	/* The certificate's files are read again even when their names did
+	 * not change: renewing a certificate is the usual reason for this. */
+	http_reload_tls(srv, &next.tls);
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
@@ -154,6 +158,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 		.max_connections = c->http_max_connections,
 		.max_connections_per_ip = c->http_max_connections_per_ip,
 		.bodies = c->bodies,
+		.tls = &c->tls,
 		.view = view,
 		.view_ctx = h,
 		.auth = &c->auth,
@@ -196,7 +201,7 @@ int daemon_run(struct cfg *c, const struct cli *o)
 			break;
 		}
 		if (sig == SIGHUP)
-			reload(c, o, h, p);
+			reload(c, o, h, p, srv);
 		admin_check_file(adm);
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		v = health_tick(h, &now);

@@ -7,6 +7,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 #include "net.h"
 #include "metrics.h"
 #include "report.h"
+#include "tls.h"
 #include "verdict.h"
 
 #define ALLOWED_METHODS "GET, HEAD, OPTIONS"
@@ -269,15 +271,25 @@ void http_reply_free(struct http_reply *r)
 
 /* ---- libmicrohttpd glue ------------------------------------------------ */
 
-struct http_server {
+/* One libmicrohttpd daemon and the certificate it serves: a SIGHUP with a
+ * new certificate starts a new one (the gate keeps the listening socket,
+ * so no connection is refused meanwhile) and retires this one. */
+struct engine {
 	struct MHD_Daemon *daemon;
+	struct tls_creds creds;  /* zeroed for plain HTTP; kept while the daemon runs */
+};
+
+struct http_server {
 	struct gate *gate;       /* daemon mode: accepts, waits for the request */
+	bool gate_counts;        /* TLS: the gate counts handshakes in the engine */
 	int listen_fd;
 	struct http_opts opts;
-	/* inetd mode: wait for the one connection to finish */
+	/* daemon mode: `current` is swapped by http_reload_tls while the gate
+	 * hands connections to it */
 	pthread_mutex_t lock;
-	pthread_cond_t closed_cond;
-	bool one_shot;
+	struct engine *current, *retired;
+	/* inetd mode: one connection, run in the caller's thread */
+	struct MHD_Daemon *one;
 	bool closed;
 	int status_sent;
 	struct metrics_requests requests;
@@ -333,6 +345,19 @@ static enum MHD_Result queue_reply(struct MHD_Connection *c, struct http_reply *
 	return ret;
 }
 
+/* TLS: the connection is past its handshake (or gone), the gate may let
+ * the next one in. */
+static void engine_done(struct http_server *s, struct MHD_Connection *c)
+{
+	const union MHD_ConnectionInfo *ci;
+
+	if (!s->gate_counts)
+		return;
+	ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+	if (ci)
+		gate_engine_done(s->gate, ci->connect_fd);
+}
+
 /* ---- authentication: the one hook between a request and its answer ---- */
 
 /* Per connection while its password is checked (MHD's con_cls). */
@@ -372,16 +397,6 @@ static void client_text(struct MHD_Connection *c, char *out, size_t len)
 			    out, (socklen_t)len, NULL, 0, NI_NUMERICHOST);
 }
 
-/* The verified client certificate's subject, when the listener is TLS
- * with a client CA; NULL otherwise. */
-static const char *client_subject(struct MHD_Connection *c, char *buf, size_t len)
-{
-	(void)c;
-	(void)buf;
-	(void)len;
-	return NULL;
-}
-
 /* AUTH_OK: answer. AUTH_PENDING: the connection is suspended until the
  * verifier thread is done (MHD then calls on_request again). Anything
  * else: refuse. Probes under "info" never get here with a credential to
@@ -404,8 +419,8 @@ static enum auth_reason authorize(struct http_server *s, struct MHD_Connection *
 			return AUTH_BUSY;
 		r = auth_begin(s->auth, MHD_lookup_connection_value(c, MHD_HEADER_KIND,
 								    MHD_HTTP_HEADER_AUTHORIZATION),
-			       client_subject(c, subject, sizeof subject), &p->chk);
-		if (r == AUTH_PENDING && s->one_shot)
+			       tls_peer_subject(c, subject, sizeof subject) == 0 ? subject : NULL, &p->chk);
+		if (r == AUTH_PENDING && s->one)
 			r = auth_verify(s->auth, &p->chk);
 		if (r == AUTH_PENDING) {
 			p->c = c;
@@ -451,6 +466,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 	 * the reply and discard any request body: one check per connection,
 	 * as HAProxy and kubelet do anyway (a password being checked is the
 	 * one exception: the connection waits, suspended, for the verdict). */
+	if (!*con_cls)
+		engine_done(s, c);
 	req.method = method;
 	req.path = url;
 	req.verbose = has_argument(c, "verbose");
@@ -467,11 +484,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 		http_reply_build(&req, &view, &now, s->opts.bodies, &reply);
 	}
 	metrics_count(&s->requests, metrics_endpoint_of(url), reply.status);
-	if (s->one_shot) {
-		pthread_mutex_lock(&s->lock);
-		s->status_sent = reply.status;
-		pthread_mutex_unlock(&s->lock);
-	}
+	if (s->one)
+		s->status_sent = reply.status; /* inetd mode's exit status; same thread */
 	ret = queue_reply(c, &reply);
 	http_reply_free(&reply);
 	return ret;
@@ -512,25 +526,6 @@ int http_resolve_listen(const char *listen, struct sockaddr_storage *ss, bool *d
 	return 0;
 }
 
-/* The engine only ever sees connections whose request has arrived (the
- * gate hands them over), so its own limits are never what refuses one. */
-static struct MHD_Daemon *start_mhd(struct http_server *s, unsigned pool)
-{
-	const struct http_opts *o = &s->opts;
-
-	return MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_INTERNAL_POLLING_THREAD |
-					MHD_USE_EPOLL | MHD_USE_ITC | MHD_USE_ERROR_LOG |
-					MHD_ALLOW_SUSPEND_RESUME,
-				0, NULL, NULL, on_request, s,
-				MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				MHD_OPTION_NOTIFY_COMPLETED, on_completed, NULL,
-				MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
-				MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)HTTP_CONNECTION_MEMORY,
-				MHD_OPTION_CONNECTION_LIMIT, (unsigned int)o->max_connections,
-				MHD_OPTION_THREAD_POOL_SIZE, (unsigned int)pool,
-				MHD_OPTION_END);
-}
-
 static unsigned pool_size(void)
 {
 	long n = sysconf(_SC_NPROCESSORS_ONLN);
@@ -566,20 +561,147 @@ static int adopt_listen_fd(int fd)
 	return fd;
 }
 
-static void handoff(void *ctx, int fd)
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+			  enum MHD_ConnectionNotificationCode code)
+{
+	struct http_server *s = cls;
+
+	(void)socket_context;
+	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
+		return;
+	if (s->one)
+		s->closed = true; /* same thread */
+	else
+		engine_done(s, c);
+}
+
+/* The engine's options, built once for both modes. In daemon mode it only
+ * ever sees connections the gate let through, so its own limits are never
+ * what refuses one; in inetd mode it serves one connection in the caller's
+ * thread (MHD_run_wait): a process per check pays for every thread
+ * hand-off, and on a busy host each one can wait for a CPU. */
+static struct MHD_Daemon *engine_start(struct http_server *s, const struct tls_creds *tls, bool one)
+{
+	const struct http_opts *o = &s->opts;
+	struct MHD_OptionItem it[13];
+	size_t n = 0;
+	unsigned flags = MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG;
+
+	it[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
+	it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)o->timeout_s, NULL};
+	it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
+	it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)on_completed, NULL};
+	if (!one) {
+		/* Suspend/resume: a connection waits for the password verifier
+		 * without holding an engine thread (authorize()). */
+		flags |= MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC | MHD_ALLOW_SUSPEND_RESUME;
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_MEMORY_LIMIT, HTTP_CONNECTION_MEMORY, NULL};
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_LIMIT, (intptr_t)o->max_connections, NULL};
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_THREAD_POOL_SIZE, (intptr_t)pool_size(), NULL};
+	}
+	if (tls && tls->cert) {
+		flags |= MHD_USE_TLS;
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_CERT, 0, tls->cert};
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_KEY, 0, tls->key};
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_PRIORITIES, 0, (void *)(uintptr_t)TLS_PRIORITIES};
+		if (tls->client_ca)
+			it[n++] = (struct MHD_OptionItem){MHD_OPTION_HTTPS_MEM_TRUST, 0, tls->client_ca};
+	}
+	it[n] = (struct MHD_OptionItem){MHD_OPTION_END, 0, NULL};
+	return MHD_start_daemon(flags, 0, NULL, NULL, on_request, s, MHD_OPTION_ARRAY, it, MHD_OPTION_END);
+}
+
+static void engine_free(struct engine *e)
+{
+	if (!e)
+		return;
+	if (e->daemon)
+		MHD_stop_daemon(e->daemon);
+	tls_creds_free(&e->creds);
+	free(e);
+}
+
+static long long mono_ms(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+static void log_certificate(const struct tls_creds *c, const char *what)
+{
+	char when[64], warn[512];
+	struct tm tm;
+	time_t t = c->not_after;
+
+	gmtime_r(&t, &tm);
+	strftime(when, sizeof when, "%Y-%m-%d", &tm);
+	log_info("http: %s %s (valid until %s)%s", what, c->subject, when,
+		 c->client_ca ? "; client certificates from http.tls.client_ca" : "");
+	if (tls_creds_warning(c, time(NULL), warn, sizeof warn))
+		log_warnx("http: %s", warn);
+}
+
+/* NULL with err set. `tls` NULL or not enabled: plain HTTP. */
+static struct engine *engine_new(struct http_server *s, const struct tls_cfg *tls, bool one,
+				 char *err, size_t errlen)
+{
+	struct engine *e = calloc(1, sizeof *e);
+	enum tls_file which;
+
+	if (!e) {
+		snprintf(err, errlen, "out of memory");
+		return NULL;
+	}
+	if (tls && tls_cfg_enabled(tls) &&
+	    tls_creds_load(&e->creds, tls, time(NULL), &which, err, errlen) != 0) {
+		free(e);
+		return NULL;
+	}
+	e->daemon = engine_start(s, &e->creds, one);
+	if (!e->daemon) {
+		snprintf(err, errlen, "cannot start the HTTP engine: %s", strerror(errno));
+		engine_free(e);
+		return NULL;
+	}
+	return e;
+}
+
+/* The engine a reload replaced finishes what it holds (every connection
+ * it has was handed over with its request or ClientHello already there,
+ * so it is done within http.timeout); it is stopped at the next reload,
+ * or at exit. */
+static struct engine *take_retired(struct http_server *s)
+{
+	struct engine *e;
+
+	pthread_mutex_lock(&s->lock);
+	e = s->retired;
+	s->retired = NULL;
+	pthread_mutex_unlock(&s->lock);
+	return e;
+}
+
+static bool handoff(void *ctx, int fd)
 {
 	struct http_server *s = ctx;
 	struct sockaddr_storage peer;
 	socklen_t len = sizeof peer;
+	enum MHD_Result ok;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &len) != 0) {
 		close(fd); /* gone already */
-		return;
+		return false;
 	}
 	/* MHD closes fd itself when it cannot take it. */
-	if (MHD_add_connection(s->daemon, fd, (struct sockaddr *)&peer, len) != MHD_YES)
+	pthread_mutex_lock(&s->lock);
+	ok = MHD_add_connection(s->current->daemon, fd, (struct sockaddr *)&peer, len);
+	pthread_mutex_unlock(&s->lock);
+	if (ok != MHD_YES)
 		log_rate("handoff", LOG_WARNING, "http: the HTTP engine refused a connection: %s",
 			 strerror(errno));
+	return ok == MHD_YES;
 }
 
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen)
@@ -595,8 +717,8 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 	}
 	s->opts = *o;
 	s->listen_fd = -1;
+	s->status_sent = -1;
 	pthread_mutex_init(&s->lock, NULL);
-	pthread_cond_init(&s->closed_cond, NULL);
 	if (o->listen_fd >= 0) {
 		s->listen_fd = adopt_listen_fd(o->listen_fd);
 	} else {
@@ -616,32 +738,63 @@ struct http_server *http_start(const struct http_opts *o, char *err, size_t errl
 	}
 	if (o->auth && o->auth->nusers && !(s->auth = auth_new(o->auth, true, err, errlen)))
 		goto fail;
-	s->daemon = start_mhd(s, pool_size());
-	if (!s->daemon) {
-		snprintf(err, errlen, "cannot start the HTTP engine: %s", strerror(errno));
+	s->current = engine_new(s, o->tls, false, err, errlen);
+	if (!s->current)
 		goto fail;
-	}
+	if (s->current->creds.cert)
+		log_certificate(&s->current->creds, "HTTPS with");
 	go = (struct gate_opts){
 		.listen_fd = s->listen_fd,
 		.capacity = o->max_connections,
 		.per_addr = o->max_connections_per_ip,
 		.timeout_ms = o->timeout_s * 1000,
 		.head_max = HTTP_CONNECTION_MEMORY,
+		.tls = s->current->creds.cert != NULL,
 		.handoff = handoff,
 		.ctx = s,
+		.self = &s->gate,
 	};
+	s->gate_counts = go.tls;
 	s->gate = gate_start(&go, err, errlen);
 	if (s->gate)
 		return s;
-	MHD_stop_daemon(s->daemon);
+	engine_free(s->current);
 fail:
 	auth_free(s->auth);
 	if (s->listen_fd >= 0 && s->listen_fd != o->listen_fd)
 		close(s->listen_fd);
-	pthread_cond_destroy(&s->closed_cond);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 	return NULL;
+}
+
+int http_reload_tls(struct http_server *s, const struct tls_cfg *tls)
+{
+	char err[PATH_MAX + 256];
+	struct engine *e, *old;
+
+	if (tls_cfg_enabled(tls) != (s->current->creds.cert != NULL)) {
+		log_warnx("reload: switching between HTTP and HTTPS applies only after a restart");
+		return -1;
+	}
+	if (!tls_cfg_enabled(tls))
+		return 0;
+	/* A connection of the retired engine may wait, suspended, for the
+	 * password verifier: it must be resumed before that engine stops. */
+	auth_wait_idle(s->auth);
+	engine_free(take_retired(s));
+	e = engine_new(s, tls, false, err, sizeof err);
+	if (!e) {
+		log_warnx("reload: http.tls: %s; keeping the running certificate", err);
+		return -1;
+	}
+	pthread_mutex_lock(&s->lock);
+	old = s->current;
+	s->current = e;
+	s->retired = old;
+	pthread_mutex_unlock(&s->lock);
+	log_certificate(&e->creds, "reload: now serving");
+	return 0;
 }
 
 unsigned http_port(const struct http_server *s)
@@ -659,46 +812,28 @@ void http_stop(struct http_server *s)
 	 * it, and MHD will not stop with one suspended. */
 	auth_free(s->auth);
 	s->auth = NULL;
-	MHD_stop_daemon(s->daemon);
+	engine_free(take_retired(s));
+	engine_free(s->current);
+	gate_free(s->gate);
 	if (s->listen_fd != s->opts.listen_fd)
 		close(s->listen_fd);
-	pthread_cond_destroy(&s->closed_cond);
 	pthread_mutex_destroy(&s->lock);
 	free(s);
 }
 
-static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
-			  enum MHD_ConnectionNotificationCode code)
+static long long ms_until(long long deadline)
 {
-	struct http_server *s = cls;
-
-	(void)c;
-	(void)socket_context;
-	if (code != MHD_CONNECTION_NOTIFY_CLOSED)
-		return;
-	pthread_mutex_lock(&s->lock);
-	s->closed = true;
-	pthread_cond_signal(&s->closed_cond);
-	pthread_mutex_unlock(&s->lock);
-}
-
-static long long ms_until(const struct timespec *deadline)
-{
-	struct timespec now;
-
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	return (long long)(deadline->tv_sec - now.tv_sec) * 1000 +
-	       (deadline->tv_nsec - now.tv_nsec) / 1000000;
+	return deadline - mono_ms();
 }
 
 int http_serve_connection(const struct http_opts *o, int fd)
 {
-	struct http_server s = {.opts = *o, .one_shot = true, .status_sent = -1};
+	struct http_server s = {.opts = *o, .status_sent = -1};
 	struct sockaddr_storage peer;
 	socklen_t peer_len = sizeof peer;
-	struct timespec deadline;
-	long long left;
-	char err[256];
+	struct engine *e;
+	char err[PATH_MAX + 256];
+	long long deadline, left;
 
 	if (getpeername(fd, (struct sockaddr *)&peer, &peer_len) == -1) {
 		log_warn("inetd: the connection is not a socket");
@@ -710,42 +845,30 @@ int http_serve_connection(const struct http_opts *o, int fd)
 		close(fd);
 		return -1;
 	}
-	pthread_mutex_init(&s.lock, NULL);
-	pthread_cond_init(&s.closed_cond, NULL);
-	/* One connection, one thread: MHD runs in this thread (MHD_run_wait),
-	 * with no polling thread to start, wake and join. A process per check
-	 * pays for every thread hand-off, and on a busy host each one can wait
-	 * for a CPU. */
-	s.daemon = MHD_start_daemon(MHD_USE_NO_LISTEN_SOCKET | MHD_USE_ERROR_LOG,
-				    0, NULL, NULL, on_request, &s,
-				    MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-				    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned int)o->timeout_s,
-				    MHD_OPTION_NOTIFY_CONNECTION, on_connection, &s,
-				    MHD_OPTION_END);
-	if (!s.daemon) {
-		log_warn("inetd: cannot start the HTTP engine");
+	e = engine_new(&s, o->tls, true, err, sizeof err);
+	if (!e) {
+		log_warnx("inetd: %s", err);
+		auth_free(s.auth);
 		close(fd);
-		goto out;
+		return -1;
 	}
+	s.one = e->daemon;
 	/* MHD owns fd from here on and closes it in every case. */
-	if (MHD_add_connection(s.daemon, fd, (struct sockaddr *)&peer, peer_len) != MHD_YES) {
+	if (MHD_add_connection(s.one, fd, (struct sockaddr *)&peer, peer_len) != MHD_YES) {
 		log_warn("inetd: cannot serve the connection");
-		MHD_stop_daemon(s.daemon);
-		goto out;
+		engine_free(e);
+		auth_free(s.auth);
+		return -1;
 	}
 	/* MHD's own timeout is per idle period; this bounds the whole
 	 * exchange, however slowly a client trickles its bytes. */
-	clock_gettime(CLOCK_MONOTONIC, &deadline);
-	deadline.tv_sec += (time_t)o->timeout_s + 1;
-	while (!s.closed && (left = ms_until(&deadline)) > 0)
-		if (MHD_run_wait(s.daemon, (int32_t)left) != MHD_YES)
+	deadline = mono_ms() + ((long long)o->timeout_s + 1) * 1000;
+	while (!s.closed && (left = ms_until(deadline)) > 0)
+		if (MHD_run_wait(s.one, (int32_t)left) != MHD_YES)
 			break;
 	if (!s.closed)
 		log_warnx("inetd: the client took longer than %u s; closing", o->timeout_s + 1);
-	MHD_stop_daemon(s.daemon);
-out:
+	engine_free(e);
 	auth_free(s.auth);
-	pthread_cond_destroy(&s.closed_cond);
-	pthread_mutex_destroy(&s.lock);
 	return s.status_sent;
 }

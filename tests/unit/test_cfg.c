@@ -112,6 +112,9 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_int_equal(a->http_max_connections, b->http_max_connections);
 	assert_int_equal(a->http_max_connections_per_ip, b->http_max_connections_per_ip);
 	assert_int_equal(a->bodies, b->bodies);
+	assert_string_equal(a->tls.cert, b->tls.cert);
+	assert_string_equal(a->tls.key, b->tls.key);
+	assert_string_equal(a->tls.client_ca, b->tls.client_ca);
 	assert_string_equal(a->mysql.socket, b->mysql.socket);
 	assert_string_equal(a->mysql.host, b->mysql.host);
 	assert_int_equal(a->mysql.port, b->mysql.port);
@@ -453,6 +456,21 @@ static const struct error_case error_cases[] = {
 	{"group inside a group",
 	 "mysql = {\n\tssl = { ca = \"x\"; };\n};\n",
 	 {":2: unknown group 'mysql.ssl'"}},
+	{"unknown key in a nested group",
+	 "http = {\n\ttls = {\n\t\tclientca = \"/x\";\n\t};\n};\n",
+	 {":3: unknown setting 'http.tls.clientca' (did you mean 'http.tls.client_ca'?)"}},
+	{"scalar where a nested group belongs",
+	 "http = {\n\ttls = \"/etc/cert.pem\";\n};\n",
+	 {":2: http.tls: expected a group (tls = { ... };), got a string"}},
+	{"a certificate without its key",
+	 "http = { tls = {\n\tcert = \"/nonexistent/cert.pem\";\n}; };\n",
+	 {":2: http.tls needs both cert and key (or neither, for plain HTTP)"}},
+	{"an unreadable certificate",
+	 "http = { tls = {\n\tcert = \"/nonexistent/cert.pem\";\n\tkey = \"/nonexistent/key.pem\";\n}; };\n",
+	 {":2: http.tls.cert: cannot read /nonexistent/cert.pem: No such file or directory"}},
+	{"a relative certificate path",
+	 "http = { tls = {\n\tcert = \"cert.pem\";\n}; };\n",
+	 {":2: http.tls.cert: \"cert.pem\" is not an absolute path"}},
 	{"scalar where a group belongs",
 	 "policy = 5;\n",
 	 {":1: policy: expected a group (policy = { ... };), got an integer"}},
@@ -1206,7 +1224,8 @@ static void test_reference_conf_sets_every_key(void **state)
 		"seconds =", "maint_file =", "socket =", "mode =", "listen =", "queue_step =",
 		"min_weight =", "group =", "name =", "peers =", "handover_ms =",
 		"failback_delay_ms =", "timeout_ms =", "recovered_file =", "users =", "protect =",
-		"tls_ca =", "password_file =",
+		"tls_ca =", "password_file =", "cert =", "key =",
+		"client_ca =",
 	};
 	struct path p = reference_conf();
 	char *line = NULL;
@@ -1245,16 +1264,17 @@ static void test_described_rows_are_the_table(void **state)
 	(void)state;
 	cfg_defaults(&defaults);
 	for (; cfg_key_describe(n, &k) == 0; n++) {
-		const char *dot = strchr(k.name, '.'), *dot2 = dot ? strchr(dot + 1, '.') : NULL;
+		size_t used = 0, groups = 0;
+		const char *name = k.name, *dot;
 
-		if (dot2) /* a group in a group: http.auth.users */
-			snprintf(text, sizeof text, "%.*s = { %.*s = { %s = %s; }; };\n",
-				 (int)(dot - k.name), k.name, (int)(dot2 - dot - 1), dot + 1, dot2 + 1, k.def);
-		else if (dot)
-			snprintf(text, sizeof text, "%.*s = { %s = %s; };\n",
-				 (int)(dot - k.name), k.name, dot + 1, k.def);
-		else
-			snprintf(text, sizeof text, "%s = %s;\n", k.name, k.def);
+		/* "http.tls.cert" is http = { tls = { cert = ...; }; }; */
+		for (; (dot = strchr(name, '.')); name = dot + 1, groups++)
+			used += (size_t)snprintf(text + used, sizeof text - used, "%.*s = { ",
+						 (int)(dot - name), name);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s = %s;", name, k.def);
+		while (groups--)
+			used += (size_t)snprintf(text + used, sizeof text - used, " };");
+		snprintf(text + used, sizeof text - used, "\n");
 		struct path p = fixture("described.conf", 0600, text);
 		cfg_defaults(&c);
 		if (load(&c, p.s, true) != 0) {
