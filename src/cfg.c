@@ -1287,6 +1287,24 @@ static void check_cluster(struct loader *l)
 			    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
 }
 
+/* A subject is only ever learnt from a certificate http.tls.client_ca
+ * verified: without one, such a user could never get in. */
+static void check_auth_subjects(struct loader *l)
+{
+	bool rejected;
+	const config_setting_t *users = seen_key(l, "http.auth", "users", &rejected);
+	const struct auth_cfg *a = &l->next.auth;
+
+	if (rejected || l->next.tls.client_ca[0])
+		return;
+	for (unsigned i = 0; i < a->nusers; i++)
+		if (a->users[i].subject[0]) {
+			complain_at(l, users, "http.auth.users: user \"%s\" has a subject, but http.tls.client_ca is not set: no client certificate is asked for",
+				    a->users[i].name);
+			return;
+		}
+}
+
 /* The peers' credentials: both or neither, and the password file as
  * private as a config holding mysql.password must be. Its content is
  * read by the peers thread, never here, and never shown. */
@@ -1494,6 +1512,7 @@ static void load_file(struct loader *l, FILE *fp)
 		check_password_file_mode(l);
 		check_cluster(l);
 		check_cluster_client(l);
+		check_auth_subjects(l);
 		check_tls(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */

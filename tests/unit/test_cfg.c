@@ -735,7 +735,7 @@ static void test_auth_users(void **state)
 	struct path p = fixture("auth-good.conf", 0644,
 		"http = { auth = {\n"
 		"  users = ( { name = \"prometheus\"; hash = \"" GOOD_HASH "\"; },\n"
-		"            { name = \"scraper\"; subject = \"CN=scraper,O=db\"; } );\n"
+		"            { name = \"scraper\"; hash = \"" GOOD_HASH "\"; } );\n"
 		"  protect = \"all\";\n"
 		"}; };\n");
 
@@ -750,7 +750,17 @@ static void test_auth_users(void **state)
 	assert_int_equal(c.auth.protect, AUTH_PROTECT_ALL);
 	assert_string_equal(c.auth.users[0].name, "prometheus");
 	assert_string_equal(c.auth.users[0].hash, GOOD_HASH);
-	assert_string_equal(c.auth.users[1].subject, "CN=scraper,O=db");
+	assert_string_equal(c.auth.users[1].name, "scraper");
+
+	/* A subject comes only from a certificate http.tls.client_ca verified. */
+	p = fixture("auth-subject.conf", 0644,
+		"http = { auth = {\n"
+		"  users = ( { name = \"scraper\"; subject = \"CN=scraper,O=db\"; } );\n"
+		"}; };\n");
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){
+		":2: http.auth.users: user \"scraper\" has a subject, but http.tls.client_ca is not set: no client certificate is asked for",
+		NULL});
 }
 
 static void test_auth_users_errors(void **state)
