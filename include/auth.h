@@ -6,7 +6,7 @@
  * a verifier thread of its own with a short queue, and a success is
  * remembered for a while (as a keyed MAC of the credentials, never the
  * password) so that Prometheus and the peers pay for it once, not on every
- * scrape. Nothing here ever logs or keeps a password or the header. */
+ * scrape; a wrong password repeated as is, for a minute. Nothing here ever logs or keeps a password or the header. */
 #ifndef CLUSTERCHECKD_AUTH_H
 #define CLUSTERCHECKD_AUTH_H
 

@@ -22,6 +22,11 @@ _Static_assert(AUTH_REASON_COUNT == METRICS_AUTH_REASONS, "metrics.h counts ever
  * takes a restart anyway, and a scrape every 15 s or a peer polling every
  * half second then costs one bcrypt per 10 minutes, not one per request. */
 #define AUTH_CACHE_TTL_MS (10 * 60 * 1000)
+/* A refusal too, for a shorter while, in slots of its own (a flood of
+ * different wrong passwords cannot push the successes out): a client that
+ * repeats the same wrong password (a peer or a scraper with a stale one)
+ * costs one bcrypt a minute, not one per request. */
+#define AUTH_REFUSAL_TTL_MS (60 * 1000)
 #define AUTH_CACHE_SLOTS 32
 #define AUTH_MAC_LEN 32
 
@@ -227,7 +232,8 @@ struct auth {
 	struct auth_cfg cfg;
 	unsigned char key[32];   /* this process's MAC key */
 	pthread_mutex_t lock;    /* the cache and the queue */
-	struct cache_slot cache[AUTH_CACHE_SLOTS];
+	struct cache_slot cache[AUTH_CACHE_SLOTS];    /* successes */
+	struct cache_slot refused[AUTH_CACHE_SLOTS];  /* wrong passwords */
 	/* verifier */
 	bool threaded, stopping;
 	pthread_t thread;
@@ -266,20 +272,21 @@ static int credential_mac(const struct auth *a, const struct auth_check *chk,
 	return rc < 0 ? -1 : 0;
 }
 
-static bool cache_hit(struct auth *a, const unsigned char mac[AUTH_MAC_LEN])
+static bool cache_hit(struct auth *a, const struct cache_slot *slots, const unsigned char mac[AUTH_MAC_LEN])
 {
 	long long now = now_ms();
 	bool hit = false;
 
 	pthread_mutex_lock(&a->lock);
 	for (int i = 0; i < AUTH_CACHE_SLOTS; i++)
-		if (a->cache[i].until_ms > now && same_bytes(a->cache[i].mac, mac, AUTH_MAC_LEN))
+		if (slots[i].until_ms > now && same_bytes(slots[i].mac, mac, AUTH_MAC_LEN))
 			hit = true;
 	pthread_mutex_unlock(&a->lock);
 	return hit;
 }
 
-static void cache_add(struct auth *a, const unsigned char mac[AUTH_MAC_LEN])
+static void cache_add(struct auth *a, struct cache_slot *slots, const unsigned char mac[AUTH_MAC_LEN],
+		      long long ttl_ms)
 {
 	long long now = now_ms();
 	int pick = 0;
@@ -287,10 +294,10 @@ static void cache_add(struct auth *a, const unsigned char mac[AUTH_MAC_LEN])
 	pthread_mutex_lock(&a->lock);
 	/* An empty or expired slot, else the one closest to expiry. */
 	for (int i = 0; i < AUTH_CACHE_SLOTS; i++)
-		if (a->cache[i].until_ms < a->cache[pick].until_ms)
+		if (slots[i].until_ms < slots[pick].until_ms)
 			pick = i;
-	memcpy(a->cache[pick].mac, mac, AUTH_MAC_LEN);
-	a->cache[pick].until_ms = now + AUTH_CACHE_TTL_MS;
+	memcpy(slots[pick].mac, mac, AUTH_MAC_LEN);
+	slots[pick].until_ms = now + ttl_ms;
 	pthread_mutex_unlock(&a->lock);
 }
 
@@ -389,13 +396,14 @@ enum auth_reason auth_begin(struct auth *a, const char *authorization, const cha
 	if (r != AUTH_OK)
 		return r;
 	chk->index = user_index(a, chk->user, false);
-	if (chk->index >= 0 && credential_mac(a, chk, mac) == 0 && cache_hit(a, mac)) {
+	r = AUTH_PENDING;
+	if (chk->index >= 0 && credential_mac(a, chk, mac) == 0)
+		r = cache_hit(a, a->cache, mac) ? AUTH_OK
+		  : cache_hit(a, a->refused, mac) ? AUTH_WRONG_PASSWORD : AUTH_PENDING;
+	if (r != AUTH_PENDING)
 		explicit_bzero(chk->password, sizeof chk->password);
-		explicit_bzero(mac, sizeof mac);
-		return AUTH_OK;
-	}
 	explicit_bzero(mac, sizeof mac);
-	return AUTH_PENDING;
+	return r;
 }
 
 /* The first password user stands in for an unknown one: the answer
@@ -416,14 +424,11 @@ enum auth_reason auth_verify(struct auth *a, struct auth_check *chk)
 
 	if (chk->index < 0)
 		chk->result = AUTH_UNKNOWN_USER;
-	else if (!match)
-		chk->result = AUTH_WRONG_PASSWORD;
-	else {
-		chk->result = AUTH_OK;
-		if (credential_mac(a, chk, mac) == 0)
-			cache_add(a, mac);
-		explicit_bzero(mac, sizeof mac);
-	}
+	else
+		chk->result = match ? AUTH_OK : AUTH_WRONG_PASSWORD;
+	if (chk->index >= 0 && credential_mac(a, chk, mac) == 0)
+		cache_add(a, match ? a->cache : a->refused, mac, match ? AUTH_CACHE_TTL_MS : AUTH_REFUSAL_TTL_MS);
+	explicit_bzero(mac, sizeof mac);
 	explicit_bzero(chk->password, sizeof chk->password);
 	return chk->result;
 }

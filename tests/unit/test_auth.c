@@ -203,11 +203,16 @@ static void test_engine_inline(void **state)
 	assert_int_equal(auth_verify(a, &chk), AUTH_UNKNOWN_USER);
 	assert_int_equal(auth_begin(a, "Basic bm9ib2R5OnMzY3JldA==", NULL, &chk), AUTH_PENDING); /* nobody:s3cret */
 	assert_int_equal(auth_verify(a, &chk), AUTH_UNKNOWN_USER);
-	/* prometheus:wrong: checked, refused, and not remembered. */
+	/* prometheus:wrong: checked, refused; the same again is refused at
+	 * once, without a hash. */
 	assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czp3cm9uZw==", NULL, &chk), AUTH_PENDING);
 	assert_int_equal(auth_verify(a, &chk), AUTH_WRONG_PASSWORD);
 	assert_string_equal(chk.password, "");
-	assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czp3cm9uZw==", NULL, &chk), AUTH_PENDING);
+	assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czp3cm9uZw==", NULL, &chk), AUTH_WRONG_PASSWORD);
+	assert_string_equal(chk.password, "");
+	assert_int_equal(chk.index, 0);
+	/* Another wrong one is checked. */
+	assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czp3cm9uZzI=", NULL, &chk), AUTH_PENDING);
 	/* prometheus:s3cret: checked once, then remembered. */
 	assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czpzM2NyZXQ=", NULL, &chk), AUTH_PENDING);
 	assert_int_equal(auth_verify(a, &chk), AUTH_OK);
@@ -243,6 +248,21 @@ static void test_engine_verifier_queue(void **state)
 {
 	struct auth_cfg c = two_users();
 	struct waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	/* prometheus:wrong00 .. wrong11: each a password of its own */
+	static const char *const wrong[AUTH_QUEUE_MAX + 4] = {
+		"Basic cHJvbWV0aGV1czp3cm9uZzAw",
+		"Basic cHJvbWV0aGV1czp3cm9uZzAx",
+		"Basic cHJvbWV0aGV1czp3cm9uZzAy",
+		"Basic cHJvbWV0aGV1czp3cm9uZzAz",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA0",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA1",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA2",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA3",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA4",
+		"Basic cHJvbWV0aGV1czp3cm9uZzA5",
+		"Basic cHJvbWV0aGV1czp3cm9uZzEw",
+		"Basic cHJvbWV0aGV1czp3cm9uZzEx",
+	};
 	struct auth_check chk[AUTH_QUEUE_MAX + 4];
 	char err[128];
 	struct auth *a;
@@ -254,7 +274,7 @@ static void test_engine_verifier_queue(void **state)
 	a = auth_new(&c, true, err, sizeof err);
 	assert_non_null(a);
 	for (size_t i = 0; i < sizeof chk / sizeof chk[0]; i++) {
-		assert_int_equal(auth_begin(a, "Basic cHJvbWV0aGV1czp3cm9uZw==", NULL, &chk[i]), AUTH_PENDING);
+		assert_int_equal(auth_begin(a, wrong[i], NULL, &chk[i]), AUTH_PENDING);
 		chk[i].done = on_done;
 		chk[i].ctx = &w;
 		if (auth_submit(a, &chk[i]))
