@@ -81,6 +81,8 @@ struct gate {
 		struct pending_addr addr;
 	} *in_engine;
 	unsigned waiting;        /* gate entries with a whole ClientHello, waiting for room */
+	int *waitq;              /* their ids, oldest first (and ids no longer waiting, skipped) */
+	unsigned nwaitq, waitq_cap;
 	unsigned long freed;     /* engine slots freed so far (under lock) */
 	unsigned long retried;   /* `freed` when the waiting were last looked at */
 };
@@ -251,6 +253,17 @@ static void engine_expire(struct gate *g, long long now)
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* Drops the ids no longer waiting (left by forget()). */
+static void compact_waitq(struct gate *g)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < g->nwaitq; i++)
+		if (*pending_scanned(g->pending, g->waitq[i]) == SCANNED_WAITING)
+			g->waitq[k++] = g->waitq[i];
+	g->nwaitq = k;
+}
+
 static void try_handoff(struct gate *g, int id, long long now)
 {
 	uint32_t *scanned = pending_scanned(g->pending, id);
@@ -264,32 +277,46 @@ static void try_handoff(struct gate *g, int id, long long now)
 	if (ok) {
 		handoff(g, id);
 	} else if (*scanned != SCANNED_WAITING) {
+		if (g->nwaitq == g->waitq_cap)
+			compact_waitq(g);
+		if (g->nwaitq == g->waitq_cap) {
+			drop(g, id); /* cannot happen: the queue holds the whole table */
+			return;
+		}
 		*scanned = SCANNED_WAITING;
 		g->waiting++;
+		g->waitq[g->nwaitq++] = id;
 	}
 }
 
-/* Only when a slot was freed since the last look: the waiting cost a
- * table walk, no system call. */
+/* Only when a slot was freed since the last look, oldest first; the
+ * handoffs happen outside the lock (the engine may call back into
+ * gate_engine_done). A waiting id that was dropped and reused meanwhile
+ * is no longer marked waiting, or is waiting again further on: either
+ * way it is looked at for what it is now. */
 static void retry_waiting(struct gate *g, long long now)
 {
-	unsigned long freed;
+	int ready[64];
+	unsigned n = 0;
 
 	pthread_mutex_lock(&g->lock);
-	freed = g->freed;
-	pthread_mutex_unlock(&g->lock);
-	if (!g->waiting || freed == g->retried)
-		return;
-	g->retried = freed;
-	for (unsigned id = 0; g->waiting && id < pending_capacity(g->pending); id++) {
-		if (*pending_scanned(g->pending, (int)id) != SCANNED_WAITING)
-			continue;
-		pthread_mutex_lock(&g->lock);
-		bool ok = engine_admit(g, (int)id, now);
-		pthread_mutex_unlock(&g->lock);
-		if (ok)
-			handoff(g, (int)id);
+	if (g->waiting && g->freed != g->retried) {
+		g->retried = g->freed;
+		for (unsigned i = 0; i < g->nwaitq && n < sizeof ready / sizeof ready[0]; i++) {
+			int id = g->waitq[i];
+
+			if (*pending_scanned(g->pending, id) == SCANNED_WAITING && engine_admit(g, id, now)) {
+				ready[n++] = id;
+				*pending_scanned(g->pending, id) = 0; /* not waiting twice in this pass */
+				g->waiting--;
+			}
+		}
 	}
+	pthread_mutex_unlock(&g->lock);
+	for (unsigned i = 0; i < n; i++)
+		handoff(g, ready[i]);
+	if (n)
+		compact_waitq(g);
 }
 
 /* Not TLS on the TLS port. Plain HTTP (it starts with a method's capital
@@ -568,6 +595,14 @@ struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 			g->in_engine[i].fd = -1;
 	}
 	g->pending = pending_new(cap, o->per_addr);
+	if (o->tls) {
+		g->waitq_cap = cap;
+		g->waitq = malloc(cap * sizeof *g->waitq);
+		if (!g->waitq) {
+			snprintf(err, errlen, "http: out of memory");
+			goto fail;
+		}
+	}
 	g->buf = malloc(o->head_max);
 	g->epfd = epoll_create1(EPOLL_CLOEXEC);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -601,6 +636,7 @@ fail:
 	pending_free(g->pending);
 	pending_free(g->engine);
 	free(g->in_engine);
+	free(g->waitq);
 	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
@@ -630,6 +666,7 @@ void gate_free(struct gate *g)
 	pending_free(g->pending);
 	pending_free(g->engine);
 	free(g->in_engine);
+	free(g->waitq);
 	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
