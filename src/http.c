@@ -473,7 +473,9 @@ static struct MHD_Daemon *engine_start(struct http_server *s, const struct tls_c
 
 	it[n++] = (struct MHD_OptionItem){MHD_OPTION_EXTERNAL_LOGGER, (intptr_t)mhd_log, NULL};
 	it[n++] = (struct MHD_OptionItem){MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)o->timeout_s, NULL};
-	it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
+	/* inetd: when the one connection is over; TLS: when a handshake is */
+	if (one || (tls && tls->cert))
+		it[n++] = (struct MHD_OptionItem){MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)on_connection, s};
 	if (!one) {
 		/* poll(), not epoll, for TLS: 0.9.75's epoll loop spins on a
 		 * connection waiting for the client's half of a handshake
