@@ -1,7 +1,7 @@
 /* flood: hold many connections to a port from many loopback source
  * addresses, the way a connection flood or a misbehaving monitor does.
  *
- *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k]
+ *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k] [-w]
  *
  * Connections go from FIRST (127.0.0.2 by default) and the ADDRS-1
  * addresses after it, round robin, to 127.0.0.1:PORT.
@@ -17,6 +17,9 @@
  *              answers and never send anything more: a stalled handshake
  * idle, slow and hello HOLD: a connection the server closes is opened again at
  * once, so CONNS stay open for SECONDS whatever the server does.
+ * -w (wait): a connection the server closed is opened again on the next
+ * second's tick, not at once: a steady stream (CONNS a second at most)
+ * rather than a loop as fast as the machine goes.
  * -k (keep): the client's side of a connection the server closed is
  * closed only a second later, as by a client that does not watch its
  * sockets (a server waiting for the client's close then waits that long).
@@ -59,7 +62,7 @@ static struct {
 	double at;
 } *later;
 static size_t nlater, later_cap;
-static bool keep;
+static bool keep, wait_tick;
 
 static void close_later(int fd, double at)
 {
@@ -208,7 +211,7 @@ static void raise_nofile(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k]\n");
+	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k] [-w]\n");
 	exit(2);
 }
 
@@ -222,7 +225,7 @@ int main(int argc, char **argv)
 	struct epoll_event evs[256];
 	char junk[4096];
 
-	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:k")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:kw")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'n': n = atoi(optarg); break;
@@ -241,6 +244,7 @@ int main(int argc, char **argv)
 			break;
 		case 'd': duration = atof(optarg); break;
 		case 'k': keep = true; break;
+		case 'w': wait_tick = true; break;
 		default: usage();
 		}
 	}
@@ -337,7 +341,8 @@ int main(int argc, char **argv)
 					c->fd = -1;
 				}
 				close_one(c);
-				open_one(ep, c, i);
+				if (!wait_tick)
+					open_one(ep, c, i);
 			}
 		}
 	}

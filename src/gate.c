@@ -41,19 +41,21 @@
 #define GATE_EXPIRE_BATCH 32
 #define GATE_EXPIRE_PACE_MS 5
 
-/* TLS: the engine does the handshake, which takes the server a signature
- * and a key exchange (CPU) and the client a round trip. At most
+/* TLS: the engine does the handshake, which costs the server a key
+ * exchange and a signature (CPU) and the client a round trip. At most
  * GATE_TLS_PER_ADDR handshakes from one address, GATE_TLS_HANDSHAKES in
  * all, are in the engine at once; a ClientHello beyond that waits here,
- * where it costs nothing, until one finishes -- or until the oldest in the
- * way has taken GATE_TLS_GRACE_MS, far more than a real client needs on a
- * LAN, and is closed. So a flood of stalled handshakes costs the engine a
- * few handshakes per address per second, not one per connection, and a
- * checker from another address (or one sharing the flood's) still gets
- * its handshake done within the grace. */
-#define GATE_TLS_PER_ADDR 8
+ * where it costs nothing, until one finishes or times out (http.timeout,
+ * for the handshake and the request together). When the engine is full,
+ * a newcomer from an address holding fewer than the biggest holder closes
+ * that holder's oldest at once (pending.h's rule: a flood pushes out its
+ * own). So a flood of stalled handshakes costs the engine
+ * GATE_TLS_PER_ADDR handshakes per address per http.timeout, not one per
+ * connection, and a checker from another address is never held up by it;
+ * one that shares the flood's address waits with the flood (see
+ * docs/tls.md). */
+#define GATE_TLS_PER_ADDR 4
 #define GATE_TLS_HANDSHAKES 256
-#define GATE_TLS_GRACE_MS 500
 /* How often ClientHellos waiting for room are looked at again. */
 #define GATE_TLS_RETRY_MS 20
 #define SCANNED_WAITING UINT32_MAX
@@ -76,8 +78,13 @@ struct gate {
 		int fd;
 		uint16_t port;
 		long long since;
+		struct pending_addr addr;
 	} *in_engine;
 	unsigned waiting;        /* gate entries with a whole ClientHello, waiting for room */
+	int *waitq;              /* their ids, oldest first (and ids no longer waiting, skipped) */
+	unsigned nwaitq, waitq_cap;
+	unsigned long freed;     /* engine slots freed so far (under lock) */
+	unsigned long retried;   /* `freed` when the waiting were last looked at */
 };
 
 static long long mono_ms(void)
@@ -186,39 +193,34 @@ static void engine_evict(struct gate *g, int eid)
 		shutdown(e->fd, SHUT_RDWR);
 	pending_remove(g->engine, eid);
 	e->fd = -1;
+	g->freed++;
 }
 
-/* True when fd may go to the engine now (it is then counted there). */
-static bool engine_admit(struct gate *g, int fd, long long now)
+/* True when gate entry id may go to the engine now (it is then counted
+ * there). Under g->lock. */
+static bool engine_admit(struct gate *g, int id, long long now)
 {
+	const struct pending_addr *k = pending_addr_of(g->pending, id);
+	int fd = pending_fd(g->pending, id);
 	struct sockaddr_storage ss = {0};
 	socklen_t len = sizeof ss;
-	struct pending_addr k;
 	enum pending_why why;
 	char who[INET6_ADDRSTRLEN];
 	int v, eid;
-	bool ok = false;
 
-	if (!g->engine)
-		return true;
-	if (getpeername(fd, (struct sockaddr *)&ss, &len) != 0)
-		return true; /* gone: the engine finds out at once */
-	addr_key(&ss, &k);
-	pthread_mutex_lock(&g->lock);
-	while ((v = pending_victim(g->engine, &k, &why)) >= 0) {
-		if (now - g->in_engine[v].since < GATE_TLS_GRACE_MS)
-			goto out;
+	while ((v = pending_victim(g->engine, k, &why)) >= 0) {
+		if (why != PENDING_FULL || pending_count_addr(g->engine, k) + 1 >=
+						   pending_count_addr(g->engine, &g->in_engine[v].addr))
+			return false; /* wait for one of its own, or of its peers, to finish */
+		addr_text(&g->in_engine[v].addr, who, sizeof who);
 		engine_evict(g, v);
-		addr_text(&k, who, sizeof who);
-		log_rate("tls-slow", LOG_WARNING,
-			 "http: a TLS handshake took over %d ms while one from %s waited: closed it", GATE_TLS_GRACE_MS, who);
+		log_rate("tls-full", LOG_WARNING, "http: %u TLS handshakes in progress, the most from %s: closed its oldest",
+			 pending_capacity(g->engine), who);
 	}
-	eid = pending_add(g->engine, &k, fd, now + g->o.timeout_ms);
-	g->in_engine[eid] = (struct engine_conn){.fd = fd, .port = port_of(&ss), .since = now};
-	ok = true;
-out:
-	pthread_mutex_unlock(&g->lock);
-	return ok;
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	eid = pending_add(g->engine, k, fd, now + g->o.timeout_ms);
+	g->in_engine[eid] = (struct engine_conn){.fd = fd, .port = port_of(&ss), .since = now, .addr = *k};
+	return true;
 }
 
 void gate_engine_done(struct gate *g, int fd)
@@ -230,6 +232,7 @@ void gate_engine_done(struct gate *g, int fd)
 		if (g->in_engine[i].fd == fd) {
 			pending_remove(g->engine, (int)i);
 			g->in_engine[i].fd = -1;
+			g->freed++;
 			break;
 		}
 	pthread_mutex_unlock(&g->lock);
@@ -250,23 +253,70 @@ static void engine_expire(struct gate *g, long long now)
 	pthread_mutex_unlock(&g->lock);
 }
 
+/* Drops the ids no longer waiting (left by forget()). */
+static void compact_waitq(struct gate *g)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < g->nwaitq; i++)
+		if (*pending_scanned(g->pending, g->waitq[i]) == SCANNED_WAITING)
+			g->waitq[k++] = g->waitq[i];
+	g->nwaitq = k;
+}
+
 static void try_handoff(struct gate *g, int id, long long now)
 {
 	uint32_t *scanned = pending_scanned(g->pending, id);
+	bool ok = true;
 
-	if (engine_admit(g, pending_fd(g->pending, id), now)) {
+	if (g->engine) {
+		pthread_mutex_lock(&g->lock);
+		ok = engine_admit(g, id, now);
+		pthread_mutex_unlock(&g->lock);
+	}
+	if (ok) {
 		handoff(g, id);
 	} else if (*scanned != SCANNED_WAITING) {
+		if (g->nwaitq == g->waitq_cap)
+			compact_waitq(g);
+		if (g->nwaitq == g->waitq_cap) {
+			drop(g, id); /* cannot happen: the queue holds the whole table */
+			return;
+		}
 		*scanned = SCANNED_WAITING;
 		g->waiting++;
+		g->waitq[g->nwaitq++] = id;
 	}
 }
 
+/* Only when a slot was freed since the last look, oldest first; the
+ * handoffs happen outside the lock (the engine may call back into
+ * gate_engine_done). A waiting id that was dropped and reused meanwhile
+ * is no longer marked waiting, or is waiting again further on: either
+ * way it is looked at for what it is now. */
 static void retry_waiting(struct gate *g, long long now)
 {
-	for (unsigned id = 0; g->waiting && id < pending_capacity(g->pending); id++)
-		if (*pending_scanned(g->pending, (int)id) == SCANNED_WAITING)
-			try_handoff(g, (int)id, now);
+	int ready[64];
+	unsigned n = 0;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->waiting && g->freed != g->retried) {
+		g->retried = g->freed;
+		for (unsigned i = 0; i < g->nwaitq && n < sizeof ready / sizeof ready[0]; i++) {
+			int id = g->waitq[i];
+
+			if (*pending_scanned(g->pending, id) == SCANNED_WAITING && engine_admit(g, id, now)) {
+				ready[n++] = id;
+				*pending_scanned(g->pending, id) = 0; /* not waiting twice in this pass */
+				g->waiting--;
+			}
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	for (unsigned i = 0; i < n; i++)
+		handoff(g, ready[i]);
+	if (n)
+		compact_waitq(g);
 }
 
 /* Not TLS on the TLS port. Plain HTTP (it starts with a method's capital
@@ -545,6 +595,14 @@ struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 			g->in_engine[i].fd = -1;
 	}
 	g->pending = pending_new(cap, o->per_addr);
+	if (o->tls) {
+		g->waitq_cap = cap;
+		g->waitq = malloc(cap * sizeof *g->waitq);
+		if (!g->waitq) {
+			snprintf(err, errlen, "http: out of memory");
+			goto fail;
+		}
+	}
 	g->buf = malloc(o->head_max);
 	g->epfd = epoll_create1(EPOLL_CLOEXEC);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -578,6 +636,7 @@ fail:
 	pending_free(g->pending);
 	pending_free(g->engine);
 	free(g->in_engine);
+	free(g->waitq);
 	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
@@ -607,6 +666,7 @@ void gate_free(struct gate *g)
 	pending_free(g->pending);
 	pending_free(g->engine);
 	free(g->in_engine);
+	free(g->waitq);
 	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
