@@ -82,7 +82,7 @@ wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 \
 	"agent2's /cluster to show db1 and db3 unknown: 401"
 wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(401 unauthorized' 10 \
 	"agent2's /writer to fail closed on the 401"
-[[ $(https_get - "${AGENT_PORT[1]}" /writer) == "200 "* ]] || fail "db1 stopped being the writer"
+wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
 echo "ok: wrong password: peers unknown (401), /writer fails closed" >&2
 
 # The wrong CA: the peers' certificate does not verify.
@@ -96,7 +96,7 @@ wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(' 10 
 	"agent2's /writer to fail closed on the certificate"
 got=$(https_get prometheus "${AGENT_PORT[2]}" /cluster)
 [[ $got != *' ms ago; '*'db1'* && $got != *'db1 (priority 1): ready'* ]] || fail "agent2 still trusts db1: $got"
-[[ $(https_get - "${AGENT_PORT[1]}" /writer) == "200 "* ]] || fail "db1 stopped being the writer"
+wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
 grep -q 'peer db1 (https://127.0.0.1:[0-9]*/status): TLS: certificate verify failed' "$CCK_LOGDIR/agent2.log" ||
 	fail "agent2 does not log why it cannot see db1"
 echo "ok: wrong CA: peers unknown (TLS), /writer fails closed" >&2
@@ -107,3 +107,7 @@ wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 'writer db1' 15 "agent2's 
 wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: db1 is the writer' 15 "agent2 deferring to db1 again"
 got=$(https_get prometheus "${AGENT_PORT[2]}" /cluster)
 [[ $got != *unknown* ]] || fail "agent2 still has unknown peers: $got"
+# agent1 logs every change of its role: it became the writer once and stayed.
+roles=$(grep -E 'clustercheckd: (not )?writer' "$CCK_LOGDIR/agent1.log" | grep -v '^.*not writer: not ready: no answer from mysqld yet \[was: starting\]$' || true)
+[[ $(grep -c . <<<"$roles") == 1 && $roles == *'writer: db1 (priority 1)'* ]] ||
+	fail "agent1's role changed during the scenario: $roles"
