@@ -14,11 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cfg.h"
 #include "cfgmsg.h"
 #include "cfgpeers.h"
 #include "cfgtext.h"
+#include "cfgusers.h"
 #include "net.h"
 
 enum cfg_type {
@@ -28,6 +30,7 @@ enum cfg_type {
 	CFG_BOOL,
 	CFG_ENUM,     /* written as a string, stored as the enum value */
 	CFG_PEERS,    /* cluster.peers: a list of { name; url; priority; } */
+	CFG_USERS,    /* http.auth.users: a list of { name; hash | subject; } */
 };
 
 struct cfg_choice {
@@ -64,6 +67,7 @@ struct cfg_key {
 /* GCC gives enums without negative members the type unsigned int. */
 #define AT_ENUM(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
 #define AT_PEERS(f) _Generic(CFG_FIELD_OF(f), struct cluster_cfg: offsetof(struct cfg, f))
+#define AT_USERS(f) _Generic(CFG_FIELD_OF(f), struct auth_cfg: offsetof(struct cfg, f))
 
 static const struct cfg_choice log_choices[] = {
 	{"stderr", LOG_TO_STDERR},
@@ -94,6 +98,13 @@ static const struct cfg_choice drain_code_choices[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_choice protect_choices[] = {
+	{"info", AUTH_PROTECT_INFO},
+	{"all", AUTH_PROTECT_ALL},
+	{"none", AUTH_PROTECT_NONE},
+	{NULL, 0},
+};
+
 static const struct cfg_choice ctl_mode_choices[] = {
 	{"0600", 0600},
 	{"0660", 0660},
@@ -120,6 +131,17 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "of them from one address, 0 = unlimited; beyond it that address's oldest is closed"},
 	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
+	{"http.tls", "cert", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.cert), .help = "PEM certificate (chain, leaf first) served on the HTTP port; \"\" = plain HTTP; re-read on SIGHUP"},
+	{"http.tls", "key", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.key), .help = "PEM private key of http.tls.cert, unencrypted, not readable by others; re-read on SIGHUP"},
+	{"http.tls", "client_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.client_ca), .help = "PEM CA(s): clients are asked for a certificate, and one it signed names its subject; \"\" = none asked"},
+
+	{"http.auth", "users", CFG_USERS,
+	 .offset = AT_USERS(auth), .help = "who may read what http.auth.protect covers: ( { name; hash = \"$2y$...\"; } or { name; subject = \"CN=...\"; }, ... ); a bcrypt or yescrypt hash, never a password; a subject matches a client certificate verified against http.tls.client_ca; empty = no authentication"},
+	{"http.auth", "protect", CFG_ENUM, .def_str = "info", .choices = protect_choices,
+	 .offset = AT_ENUM(auth.protect), .help = "what needs a credential when users are set: \"info\" (/status, /metrics, /cluster, ?verbose and JSON answers; the probes' status and one-line reason stay open), \"all\", or \"none\""},
 
 	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
 	 .reload = true, .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
@@ -192,6 +214,12 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(cluster.failback_delay_ms), .help = "a node ranks for /writer once eligible this long"},
 	{"cluster", "timeout_ms", CFG_UNSIGNED, 50, 60000, 1000,
 	 .offset = AT_UNSIGNED(cluster.timeout_ms), .help = "hard limit on one request to a peer agent"},
+	{"cluster", "tls_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.tls_ca), .help = "CA certificates (PEM) that https peers' certificates must chain to; empty = the system's"},
+	{"cluster", "user", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(cluster_client.user), .help = "user this agent sends to its peers (basic auth); empty = none"},
+	{"cluster", "password_file", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.password_file), .help = "file whose first line is cluster.user's password; refused when group or others can read it"},
 	{"cluster", "recovered_file", CFG_STRING, .def_str = "/var/lib/clustercheckd/recovered-position",
 	 .valid = absolute_or_empty_valid,
 	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
@@ -248,6 +276,7 @@ static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
 		break;
 	case CFG_STRING:
 	case CFG_PEERS:
+	case CFG_USERS:
 		abort();
 	}
 }
@@ -275,7 +304,8 @@ void cfg_defaults(struct cfg *c)
 			store_number(c, k, k->def_int);
 			break;
 		case CFG_PEERS:
-			break; /* memset: no peers */
+		case CFG_USERS:
+			break; /* memset: none */
 		}
 	}
 }
@@ -467,6 +497,7 @@ static bool type_matches(enum cfg_type want, int got)
 	case CFG_BOOL:
 		return got == CONFIG_TYPE_BOOL;
 	case CFG_PEERS:
+	case CFG_USERS:
 		return got == CONFIG_TYPE_LIST;
 	}
 	return false;
@@ -505,6 +536,10 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 	case CFG_PEERS:
 		want = "a list";
 		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
+		break;
+	case CFG_USERS:
+		want = "a list";
+		hint = " (users = ( { name = \"prometheus\"; hash = \"$2y$10$...\"; }, ... );)";
 		break;
 	}
 	complain_at(l, s, "%s: expected %s, got %s%s", key, want, cfgmsg_type_phrase(got), hint);
@@ -598,6 +633,8 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 		ok = true;
 	} else if (k->type == CFG_PEERS) {
 		ok = cfgpeers_parse(s, key, &l->next.cluster, complain_setting, l);
+	} else if (k->type == CFG_USERS) {
+		ok = cfgusers_parse(s, key, &l->next.auth, complain_setting, l);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -613,14 +650,18 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 		bool is_group = config_setting_is_group(s);
 		char hint[160];
 
+		char sub[64];
+
+		/* Groups nest one name at a time: "http" holds "http.tls". */
+		snprintf(sub, sizeof sub, "%s%s%s", group ? group : "", group ? "." : "", name);
 		if (k) {
 			apply(l, k, s);
-		} else if (!group && is_group_name(name)) {
+		} else if (is_group_name(sub)) {
 			if (is_group)
-				walk(l, s, name);
+				walk(l, s, sub);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
-					    name, name, cfgmsg_type_phrase(config_setting_type(s)));
+					    sub, name, cfgmsg_type_phrase(config_setting_type(s)));
 		} else {
 			suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
@@ -700,6 +741,19 @@ static void check_cluster(struct loader *l)
 		cfgpeers_check(&l->next.cluster, l->next.policy.stale_after_ms, &w, complain_setting, l);
 }
 
+static void check_auth(struct loader *l)
+{
+	bool r1, r2, r3;
+	const config_setting_t *users = seen_key(l, "http.auth", "users", &r1);
+	const config_setting_t *user = seen_key(l, "cluster", "user", &r2);
+	const config_setting_t *file = seen_key(l, "cluster", "password_file", &r3);
+
+	if (!r1)
+		cfgusers_check_subjects(&l->next.auth, l->next.tls.client_ca[0], users, complain_setting, l);
+	if (!r2 && !r3)
+		cfgpeers_check_client(&l->next.cluster_client, user, file, complain_setting, l);
+}
+
 /* ---- loading ---- */
 
 static void directory_of(const char *path, char *out, size_t out_len)
@@ -742,6 +796,39 @@ static void complain_include(void *ctx, const char *file, unsigned line, const c
 	complain_file(ctx, file, line, "@include \"%s\": %s is not a regular file", name, target);
 }
 
+/* http.tls: the files are read and checked here, so that a bad one is
+ * reported at its key (start, --check-config, and a SIGHUP that then keeps
+ * the running certificate). */
+static void check_tls(struct loader *l)
+{
+	static const char *const names[] = {
+		[TLS_FILE_NONE] = "cert", [TLS_FILE_CERT] = "cert",
+		[TLS_FILE_KEY] = "key", [TLS_FILE_CLIENT_CA] = "client_ca",
+	};
+	const struct tls_cfg *t = &l->next.tls;
+	bool r1, r2, r3;
+	const config_setting_t *cert = seen_key(l, "http.tls", "cert", &r1);
+	const config_setting_t *key = seen_key(l, "http.tls", "key", &r2);
+	const config_setting_t *ca = seen_key(l, "http.tls", "client_ca", &r3);
+	struct tls_creds creds;
+	enum tls_file which;
+	char err[PATH_MAX + 256];
+	bool b;
+
+	if (r1 || r2 || r3 || (!t->cert[0] && !t->key[0] && !t->client_ca[0]))
+		return;
+	if (!t->cert[0] || !t->key[0]) {
+		complain_at(l, t->cert[0] ? cert : key ? key : ca,
+			    "http.tls needs both cert and key (or neither, for plain HTTP)");
+		return;
+	}
+	if (tls_creds_load(&creds, t, time(NULL), &which, err, sizeof err) == 0) {
+		tls_creds_free(&creds);
+		return;
+	}
+	complain_at(l, seen_key(l, "http.tls", names[which], &b), "http.tls.%s: %s", names[which], err);
+}
+
 /* Parses into l->next and runs the checks that need the whole file. */
 static void load_file(struct loader *l, FILE *fp)
 {
@@ -762,6 +849,8 @@ static void load_file(struct loader *l, FILE *fp)
 		check_poll_against_staleness(l);
 		check_password_file_mode(l);
 		check_cluster(l);
+		check_auth(l);
+		check_tls(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */
 	config_destroy(&cf);
@@ -819,12 +908,16 @@ static bool field_equal(const struct cfg_key *k, const struct cfg *a, const stru
 {
 	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
 	const struct cluster_cfg *ca = (const void *)x, *cb = (const void *)y;
+	const struct auth_cfg *ua = (const void *)x, *ub = (const void *)y;
 
 	if (k->type == CFG_STRING)
 		return strcmp(x, y) == 0;
 	if (k->type == CFG_PEERS)
 		return ca->npeers == cb->npeers &&
 		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
+	if (k->type == CFG_USERS)
+		return ua->nusers == ub->nusers &&
+		       memcmp(ua->users, ub->users, ua->nusers * sizeof ua->users[0]) == 0;
 	return memcmp(x, y, scalar_size(k)) == 0;
 }
 
@@ -834,10 +927,15 @@ static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg
 	const char *y = (const char *)from + k->offset;
 	struct cluster_cfg *cx = (void *)x;
 	const struct cluster_cfg *cy = (const void *)y;
+	struct auth_cfg *ux = (void *)x;
+	const struct auth_cfg *uy = (const void *)y;
 
 	if (k->type == CFG_PEERS) {
 		cx->npeers = cy->npeers;
 		memcpy(cx->peers, cy->peers, sizeof cx->peers);
+	} else if (k->type == CFG_USERS) {
+		ux->nusers = uy->nusers;
+		memcpy(ux->users, uy->users, sizeof ux->users);
 	} else {
 		memcpy(x, y, k->type == CFG_STRING ? k->size : scalar_size(k));
 	}
@@ -928,6 +1026,11 @@ int cfg_key_describe(size_t i, struct cfg_key_info *out)
 		out->type = "list";
 		snprintf(out->def, sizeof out->def, "()");
 		snprintf(out->range, sizeof out->range, "groups of { name; url; priority; }");
+		break;
+	case CFG_USERS:
+		out->type = "list";
+		snprintf(out->def, sizeof out->def, "()");
+		snprintf(out->range, sizeof out->range, "groups of { name; hash; } or { name; subject; }");
 		break;
 	}
 	return 0;
