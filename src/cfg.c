@@ -5,7 +5,10 @@
  * overflow, enum names) is checked here, and every problem is reported
  * rather than only the first, so one edit fixes a whole file. What
  * libconfig 1.5 gets wrong is read again from the text by cfgtext.c; the
- * cluster.peers list is parsed by cfgpeers.c. */
+ * cluster.peers list is parsed by cfgpeers.c, http.auth.users by
+ * cfgusers.c. What works on the rows without a file (reload merge, value
+ * names, the manual page's description, "did you mean") is cfgtable.c:
+ * this file is the rows, the walk and the messages. */
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -19,42 +22,10 @@
 #include "cfg.h"
 #include "cfgmsg.h"
 #include "cfgpeers.h"
+#include "cfgtable.h"
 #include "cfgtext.h"
 #include "cfgusers.h"
 #include "net.h"
-
-enum cfg_type {
-	CFG_STRING,
-	CFG_UNSIGNED,
-	CFG_INT,      /* signed field; drain_code is an HTTP status */
-	CFG_BOOL,
-	CFG_ENUM,     /* written as a string, stored as the enum value */
-	CFG_PEERS,    /* cluster.peers: a list of { name; url; priority; } */
-	CFG_USERS,    /* http.auth.users: a list of { name; hash | subject; } */
-};
-
-struct cfg_choice {
-	const char *name;
-	int value;
-};
-
-struct cfg_key {
-	const char *group;                 /* NULL: top level */
-	const char *name;
-	enum cfg_type type;
-	long long min, max;                /* integers */
-	long long def_int;                 /* integers and booleans */
-	const char *def_str;               /* strings; enums by choice name */
-	const struct cfg_choice *choices;  /* enums: the names; integers: the only values allowed */
-	/* strings: false and a sentence to follow the quoted value */
-	bool (*valid)(const char *s, char *why, size_t why_len);
-	size_t offset;
-	size_t size;                       /* strings: buffer size, NUL included */
-	/* SIGHUP applies it; without it a changed value is kept until a
-	 * restart (the safe default for a row that forgets to say). */
-	bool reload;
-	const char *help;
-};
 
 /* The _Generic selections make a row that points at a field of the wrong
  * C type a compile error instead of a silent overwrite of its neighbour. */
@@ -115,7 +86,7 @@ static bool listen_valid(const char *s, char *why, size_t why_len);
 static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
 static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
 
-static const struct cfg_key cfg_keys[] = {
+const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
 	 .offset = AT_STRING(listen), .help = "HTTP address, ADDR:PORT or [IPv6]:PORT"},
 	{NULL, "log", CFG_ENUM, .def_str = "stderr", .choices = log_choices,
@@ -225,7 +196,10 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
 };
 
+/* A constant here, for the loader's arrays; a variable for cfgtable.c,
+ * which sees the table only through its declaration. */
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
+const size_t cfg_keys_count = CFG_KEY_COUNT;
 
 /* State of one cfg_load() call. */
 struct loader {
@@ -240,39 +214,18 @@ struct loader {
 	bool rejected[CFG_KEY_COUNT];
 };
 
-static void *field_of(struct cfg *c, const struct cfg_key *k)
-{
-	return (char *)c + k->offset;
-}
-
-static const struct cfg_choice *choice_by_name(const struct cfg_choice *choices, const char *name)
-{
-	for (; choices->name; choices++)
-		if (strcmp(choices->name, name) == 0)
-			return choices;
-	return NULL;
-}
-
-static const struct cfg_choice *choice_by_value(const struct cfg_choice *choices, long long value)
-{
-	for (; choices->name; choices++)
-		if (choices->value == value)
-			return choices;
-	return NULL;
-}
-
 static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
 {
 	switch (k->type) {
 	case CFG_UNSIGNED:
 	case CFG_ENUM:
-		*(unsigned *)field_of(c, k) = (unsigned)v;
+		*(unsigned *)cfgtable_field(c, k) = (unsigned)v;
 		break;
 	case CFG_INT:
-		*(int *)field_of(c, k) = (int)v;
+		*(int *)cfgtable_field(c, k) = (int)v;
 		break;
 	case CFG_BOOL:
-		*(bool *)field_of(c, k) = v != 0;
+		*(bool *)cfgtable_field(c, k) = v != 0;
 		break;
 	case CFG_STRING:
 	case CFG_PEERS:
@@ -290,10 +243,10 @@ void cfg_defaults(struct cfg *c)
 
 		switch (k->type) {
 		case CFG_STRING:
-			snprintf(field_of(c, k), k->size, "%s", k->def_str);
+			snprintf(cfgtable_field(c, k), k->size, "%s", k->def_str);
 			break;
 		case CFG_ENUM:
-			ch = choice_by_name(k->choices, k->def_str);
+			ch = cfgtable_choice_by_name(k->choices, k->def_str);
 			if (!ch)
 				abort(); /* a typo in the table; every test run hits it */
 			store_number(c, k, ch->value);
@@ -391,96 +344,9 @@ static void complain_file(struct loader *l, const char *file, unsigned line, con
 	va_end(ap);
 }
 
-static void full_name(const struct cfg_key *k, char *out, size_t out_len)
-{
-	if (k->group)
-		snprintf(out, out_len, "%s.%s", k->group, k->name);
-	else
-		snprintf(out, out_len, "%s", k->name);
-}
-
-/* "\"a\", \"b\" or \"c\"" for enums, "404 or 503" for numbers */
-static void list_choices(const struct cfg_choice *choices, bool quoted, char *out, size_t out_len)
-{
-	size_t n = 0, used = 0;
-
-	while (choices[n].name)
-		n++;
-	out[0] = '\0';
-	for (size_t i = 0; i < n && used < out_len; i++) {
-		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
-		const char *q = quoted ? "\"" : "";
-		int w = snprintf(out + used, out_len - used, "%s%s%s%s", sep, q, choices[i].name, q);
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
 static void complain_setting(void *ctx, const config_setting_t *where, const char *msg)
 {
 	complain_at(ctx, where, "%s", msg);
-}
-
-/* ---- unknown names ---- */
-
-static bool key_in_group(const struct cfg_key *k, const char *group)
-{
-	return group ? k->group && strcmp(group, k->group) == 0 : !k->group;
-}
-
-static const struct cfg_key *key_by_name(const char *group, const char *name)
-{
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
-		if (key_in_group(&cfg_keys[i], group) && strcmp(cfg_keys[i].name, name) == 0)
-			return &cfg_keys[i];
-	return NULL;
-}
-
-static bool is_group_name(const char *name)
-{
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
-		if (cfg_keys[i].group && strcmp(cfg_keys[i].group, name) == 0)
-			return true;
-	return false;
-}
-
-/* A key put in the wrong group, or a small typo, earns a "did you mean". */
-static void suggest(const char *group, const char *name, bool want_group, char *out, size_t out_len)
-{
-	out[0] = '\0';
-	if (want_group) {
-		for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-			const char *g = cfg_keys[i].group;
-
-			if (!group && g && cfgmsg_distance(name, g) <= 2) {
-				snprintf(out, out_len, " (did you mean '%s'?)", g);
-				return;
-			}
-		}
-		return;
-	}
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char full[128];
-
-		if (!key_in_group(k, group) && strcmp(k->name, name) == 0) {
-			full_name(k, full, sizeof full);
-			snprintf(out, out_len, " (did you mean '%s'?)", full);
-			return;
-		}
-	}
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char full[128];
-
-		if (key_in_group(k, group) && strlen(name) > 3 && cfgmsg_distance(name, k->name) <= 2) {
-			full_name(k, full, sizeof full);
-			snprintf(out, out_len, " (did you mean '%s'?)", full);
-			return;
-		}
-	}
 }
 
 /* ---- applying one setting ---- */
@@ -553,11 +419,11 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 	char shown[80], why[160];
 
 	if (k->type == CFG_ENUM) {
-		const struct cfg_choice *ch = choice_by_name(k->choices, v);
+		const struct cfg_choice *ch = cfgtable_choice_by_name(k->choices, v);
 		char valid[160];
 
 		if (!ch) {
-			list_choices(k->choices, true, valid, sizeof valid);
+			cfgtable_list_choices(k->choices, true, valid, sizeof valid);
 			complain_at(l, s, "%s: \"%s\" is not a valid value; use %s", key,
 				    cfgmsg_printable(v, shown, sizeof shown), valid);
 			return false;
@@ -574,7 +440,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		complain_at(l, s, "%s: \"%s\" %s", key, cfgmsg_printable(v, shown, sizeof shown), why);
 		return false;
 	}
-	memcpy(field_of(&l->next, k), v, len + 1);
+	memcpy(cfgtable_field(&l->next, k), v, len + 1);
 	return true;
 }
 
@@ -600,10 +466,10 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 		v = parsed;
 	}
 	if (k->choices) {
-		if (!choice_by_value(k->choices, v)) {
+		if (!cfgtable_choice_by_value(k->choices, v)) {
 			char valid[64];
 
-			list_choices(k->choices, false, valid, sizeof valid);
+			cfgtable_list_choices(k->choices, false, valid, sizeof valid);
 			complain_at(l, s, "%s: %lld is not allowed; use %s", key, v, valid);
 			return false;
 		}
@@ -621,7 +487,7 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 	char key[128];
 	bool ok;
 
-	full_name(k, key, sizeof key);
+	cfgtable_full_name(k, key, sizeof key);
 	l->seen[index] = s;
 	if (!type_matches(k->type, config_setting_type(s))) {
 		complain_wrong_type(l, k, s, key);
@@ -646,7 +512,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 	for (int i = 0; i < config_setting_length(parent); i++) {
 		const config_setting_t *s = config_setting_get_elem(parent, (unsigned)i);
 		const char *name = config_setting_name(s);
-		const struct cfg_key *k = key_by_name(group, name);
+		const struct cfg_key *k = cfgtable_key(group, name);
 		bool is_group = config_setting_is_group(s);
 		char hint[160];
 
@@ -656,14 +522,14 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 		snprintf(sub, sizeof sub, "%s%s%s", group ? group : "", group ? "." : "", name);
 		if (k) {
 			apply(l, k, s);
-		} else if (is_group_name(sub)) {
+		} else if (cfgtable_is_group(sub)) {
 			if (is_group)
 				walk(l, s, sub);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
 					    sub, name, cfgmsg_type_phrase(config_setting_type(s)));
 		} else {
-			suggest(group, name, is_group, hint, sizeof hint);
+			cfgtable_suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
 				    group ? group : "", group ? "." : "", name, hint);
 		}
@@ -675,7 +541,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 static const config_setting_t *seen_key(const struct loader *l, const char *group, const char *name,
 					bool *rejected)
 {
-	size_t index = (size_t)(key_by_name(group, name) - cfg_keys);
+	size_t index = (size_t)(cfgtable_key(group, name) - cfg_keys);
 
 	*rejected = l->rejected[index];
 	return l->seen[index];
@@ -895,143 +761,3 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 	return l.errors;
 }
 
-/* ---- reloading ---- */
-
-/* Strings compare as strings, the peer list as its entries, the rest as
- * the bytes of their C type. */
-static size_t scalar_size(const struct cfg_key *k)
-{
-	return k->type == CFG_INT ? sizeof(int) : k->type == CFG_BOOL ? sizeof(bool) : sizeof(unsigned);
-}
-
-static bool field_equal(const struct cfg_key *k, const struct cfg *a, const struct cfg *b)
-{
-	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
-	const struct cluster_cfg *ca = (const void *)x, *cb = (const void *)y;
-	const struct auth_cfg *ua = (const void *)x, *ub = (const void *)y;
-
-	if (k->type == CFG_STRING)
-		return strcmp(x, y) == 0;
-	if (k->type == CFG_PEERS)
-		return ca->npeers == cb->npeers &&
-		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
-	if (k->type == CFG_USERS)
-		return ua->nusers == ub->nusers &&
-		       memcmp(ua->users, ub->users, ua->nusers * sizeof ua->users[0]) == 0;
-	return memcmp(x, y, scalar_size(k)) == 0;
-}
-
-static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg *from)
-{
-	char *x = field_of(to, k);
-	const char *y = (const char *)from + k->offset;
-	struct cluster_cfg *cx = (void *)x;
-	const struct cluster_cfg *cy = (const void *)y;
-	struct auth_cfg *ux = (void *)x;
-	const struct auth_cfg *uy = (const void *)y;
-
-	if (k->type == CFG_PEERS) {
-		cx->npeers = cy->npeers;
-		memcpy(cx->peers, cy->peers, sizeof cx->peers);
-	} else if (k->type == CFG_USERS) {
-		ux->nusers = uy->nusers;
-		memcpy(ux->users, uy->users, sizeof ux->users);
-	} else {
-		memcpy(x, y, k->type == CFG_STRING ? k->size : scalar_size(k));
-	}
-}
-
-int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx)
-{
-	int kept = 0;
-
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char key[128], msg[256];
-
-		if (k->reload || field_equal(k, next, running))
-			continue;
-		field_copy(k, next, running);
-		kept++;
-		if (report) {
-			full_name(k, key, sizeof key);
-			snprintf(msg, sizeof msg, "%s changed, but applies only after a restart: "
-				 "keeping the running value", key);
-			report(ctx, msg);
-		}
-	}
-	return kept;
-}
-
-const char *cfg_value_name(const char *key, long long value)
-{
-	const char *dot = strchr(key, '.');
-	char group[64];
-	const struct cfg_key *k;
-	const struct cfg_choice *ch;
-
-	if (dot && (size_t)(dot - key) < sizeof group)
-		snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
-	k = dot ? key_by_name(group, dot + 1) : key_by_name(NULL, key);
-	ch = k && k->choices ? choice_by_value(k->choices, value) : NULL;
-	return ch ? ch->name : "?";
-}
-
-/* ---- the table, described (clustercheckd.conf(5) is generated from it) ---- */
-
-size_t cfg_key_count(void)
-{
-	return CFG_KEY_COUNT;
-}
-
-int cfg_key_describe(size_t i, struct cfg_key_info *out)
-{
-	const struct cfg_key *k;
-	char choices[256];
-
-	if (i >= CFG_KEY_COUNT)
-		return -1;
-	k = &cfg_keys[i];
-	memset(out, 0, sizeof *out);
-	full_name(k, out->name, sizeof out->name);
-	out->help = k->help ? k->help : "";
-	out->reload = k->reload;
-	switch (k->type) {
-	case CFG_STRING:
-		out->type = "string";
-		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
-		break;
-	case CFG_ENUM:
-		out->type = "string";
-		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
-		list_choices(k->choices, true, choices, sizeof choices);
-		snprintf(out->range, sizeof out->range, "%s", choices);
-		break;
-	case CFG_BOOL:
-		out->type = "boolean";
-		snprintf(out->def, sizeof out->def, "%s", k->def_int ? "true" : "false");
-		break;
-	case CFG_UNSIGNED:
-	case CFG_INT:
-		out->type = "integer";
-		snprintf(out->def, sizeof out->def, "%lld", k->def_int);
-		if (k->choices) {
-			list_choices(k->choices, false, choices, sizeof choices);
-			snprintf(out->range, sizeof out->range, "%s", choices);
-		} else {
-			snprintf(out->range, sizeof out->range, "%lld to %lld", k->min, k->max);
-		}
-		break;
-	case CFG_PEERS:
-		out->type = "list";
-		snprintf(out->def, sizeof out->def, "()");
-		snprintf(out->range, sizeof out->range, "groups of { name; url; priority; }");
-		break;
-	case CFG_USERS:
-		out->type = "list";
-		snprintf(out->def, sizeof out->def, "()");
-		snprintf(out->range, sizeof out->range, "groups of { name; hash; } or { name; subject; }");
-		break;
-	}
-	return 0;
-}
