@@ -184,14 +184,17 @@ int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn 
 	return kept;
 }
 
+/* Names hold no dot, groups may ("http.auth.protect"): the last dot splits. */
 const char *cfg_value_name(const char *key, long long value)
 {
-	const char *dot = strchr(key, '.');
+	const char *dot = strrchr(key, '.');
 	char group[64];
 	const struct cfg_key *k;
 	const struct cfg_choice *ch;
 
-	if (dot && (size_t)(dot - key) < sizeof group)
+	if (dot && (size_t)(dot - key) >= sizeof group)
+		return "?";
+	if (dot)
 		snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
 	k = dot ? cfgtable_key(group, dot + 1) : cfgtable_key(NULL, key);
 	ch = k && k->choices ? cfgtable_choice_by_value(k->choices, value) : NULL;
