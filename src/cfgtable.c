@@ -9,6 +9,8 @@
 #include "cfgmsg.h"
 #include "cfgtable.h"
 
+/* ---- rows and choices ---- */
+
 void *cfgtable_field(struct cfg *c, const struct cfg_key *k)
 {
 	return (char *)c + k->offset;
