@@ -17,7 +17,7 @@ WARN     := -Wall -Wextra -Wshadow -Wstrict-prototypes -Wmissing-prototypes \
 ifeq ($(WERROR),1)
 WARN     += -Werror
 endif
-PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd libcurl
+PKGS     := libmicrohttpd libmariadb libconfig jansson libsystemd libcurl gnutls libcrypt
 # Computed when a recipe first needs them (then kept), not when make reads
 # this file: on a fresh machine the entry targets (all, demo, test, bench,
 # install) install the packages first, then run the build in a new make.
@@ -220,7 +220,7 @@ fuzz-smoke:
 # ---- benchmarks -------------------------------------------------------------
 
 $(B)/loadgen: bench/loadgen.c bench/client.c bench/client.h | $(B)
-	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< bench/client.c -lm
+	$(CC) -std=gnu11 $(WARN) -O2 -g -D_GNU_SOURCE -pthread -o $@ $< bench/client.c -lm -lgnutls
 
 # Connection floods from many loopback addresses (bench_flood.sh, t_flood_*).
 $(B)/flood: bench/flood.c bench/client.c bench/client.h | $(B)

@@ -1,7 +1,7 @@
 /* flood: hold many connections to a port from many loopback source
  * addresses, the way a connection flood or a misbehaving monitor does.
  *
- *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS] [-k]
+ *   flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k] [-w]
  *
  * Connections go from FIRST (127.0.0.2 by default) and the ADDRS-1
  * addresses after it, round robin, to 127.0.0.1:PORT.
@@ -11,8 +11,15 @@
  *   churn      connect and close at once, as fast as possible (CONNS in
  *              parallel): a flood of refused or dropped connections
  *   malformed  send a request line that is not HTTP, read, close, again
- * idle and slow HOLD: a connection the server closes is opened again at
+ *   hello      (a TLS port) send a TLS 1.2 ClientHello offering only ECDHE
+ *              suites, so that the server does its full share of a
+ *              handshake (key exchange and signature), read what it
+ *              answers and never send anything more: a stalled handshake
+ * idle, slow and hello HOLD: a connection the server closes is opened again at
  * once, so CONNS stay open for SECONDS whatever the server does.
+ * -w (wait): a connection the server closed is opened again on the next
+ * second's tick, not at once: a steady stream (CONNS a second at most)
+ * rather than a loop as fast as the machine goes.
  * -k (keep): the client's side of a connection the server closed is
  * closed only a second later, as by a client that does not watch its
  * sockets (a server waiting for the client's close then waits that long).
@@ -38,7 +45,7 @@
 
 #include "client.h"
 
-enum mode { IDLE, SLOW, CHURN, MALFORMED };
+enum mode { IDLE, SLOW, CHURN, MALFORMED, HELLO };
 
 struct conn {
 	int fd;
@@ -56,7 +63,7 @@ static struct {
 	double at;
 } *later;
 static size_t nlater, later_cap;
-static bool keep;
+static bool keep, wait_tick;
 
 static void close_later(int fd, double at)
 {
@@ -132,6 +139,44 @@ static void send_str(struct conn *c, const char *s)
 		lines++;
 }
 
+static void put16(unsigned char *p, size_t v)
+{
+	p[0] = (unsigned char)(v >> 8);
+	p[1] = (unsigned char)v;
+}
+
+/* A ClientHello record: TLS 1.2, ECDHE with P-256, ECDSA or RSA. */
+static void send_hello(struct conn *c)
+{
+	static const unsigned char suites[] = {0xc0, 0x2b, 0xc0, 0x2f, 0xc0, 0x2c, 0xc0, 0x30};
+	static const unsigned char ext[] = {
+		0x00, 0x0a, 0x00, 0x04, 0x00, 0x02, 0x00, 0x17,                   /* groups: P-256 */
+		0x00, 0x0b, 0x00, 0x02, 0x01, 0x00,                               /* point formats */
+		0x00, 0x0d, 0x00, 0x08, 0x00, 0x06, 0x04, 0x03, 0x08, 0x04, 0x04, 0x01, /* sig algs */
+		0x00, 0x17, 0x00, 0x00,                                           /* extended master secret */
+		0xff, 0x01, 0x00, 0x01, 0x00,                                     /* renegotiation info */
+	};
+	unsigned char b[256];
+	size_t n = 9;
+
+	b[n++] = 3, b[n++] = 3;
+	for (int i = 0; i < 32; i++)
+		b[n++] = (unsigned char)rand();
+	b[n++] = 0; /* no session id */
+	put16(b + n, sizeof suites), n += 2;
+	memcpy(b + n, suites, sizeof suites), n += sizeof suites;
+	b[n++] = 1, b[n++] = 0; /* null compression */
+	put16(b + n, sizeof ext), n += 2;
+	memcpy(b + n, ext, sizeof ext), n += sizeof ext;
+	b[0] = 22, b[1] = 3, b[2] = 1;
+	put16(b + 3, n - 5);
+	b[5] = 1; /* ClientHello */
+	b[6] = 0;
+	put16(b + 7, n - 9);
+	if (send(c->fd, b, n, MSG_NOSIGNAL | MSG_DONTWAIT) > 0)
+		lines++;
+}
+
 static void raise_nofile(void)
 {
 	struct rlimit r;
@@ -144,7 +189,7 @@ static void raise_nofile(void)
 
 static void usage(void)
 {
-	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed] [-d SECONDS] [-k]\n");
+	fprintf(stderr, "usage: flood -p PORT -n CONNS [-a ADDRS] [-s FIRST] [-m idle|slow|churn|malformed|hello] [-d SECONDS] [-k] [-w]\n");
 	exit(2);
 }
 
@@ -158,7 +203,7 @@ int main(int argc, char **argv)
 	struct epoll_event evs[256];
 	char junk[4096];
 
-	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:k")) != -1) {
+	while ((opt = getopt(argc, argv, "p:n:a:s:m:d:kw")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'n': n = atoi(optarg); break;
@@ -173,10 +218,11 @@ int main(int argc, char **argv)
 		case 'm':
 			mode = strcmp(optarg, "idle") == 0 ? IDLE : strcmp(optarg, "slow") == 0 ? SLOW
 			     : strcmp(optarg, "churn") == 0 ? CHURN : strcmp(optarg, "malformed") == 0 ? MALFORMED
-			     : (usage(), IDLE);
+			     : strcmp(optarg, "hello") == 0 ? HELLO : (usage(), IDLE);
 			break;
 		case 'd': duration = atof(optarg); break;
 		case 'k': keep = true; break;
+		case 'w': wait_tick = true; break;
 		default: usage();
 		}
 	}
@@ -240,11 +286,21 @@ int main(int argc, char **argv)
 					send_str(c, "GET / HTTP/1.1\r\nHost: flood\r\n");
 				else if (mode == MALFORMED)
 					send_str(c, "\x16\x03\x01 NOT HTTP AT ALL\r\n\r\n");
+				else if (mode == HELLO)
+					send_hello(c);
 				else if (mode == CHURN) {
 					close_one(c);
 					open_one(ep, c, i);
 				}
 				continue;
+			}
+			if (mode == HELLO && !(e & (EPOLLRDHUP | EPOLLHUP | EPOLLERR))) {
+				/* The server's half of the handshake: read, never answer. */
+				ssize_t r;
+				while ((r = recv(c->fd, junk, sizeof junk, MSG_DONTWAIT)) > 0)
+					;
+				if (r < 0)
+					continue;
 			}
 			if (e & (EPOLLIN | EPOLLRDHUP | EPOLLHUP | EPOLLERR)) {
 				/* Answer, reset or close by the server: read what
@@ -259,7 +315,8 @@ int main(int argc, char **argv)
 					c->fd = -1;
 				}
 				close_one(c);
-				open_one(ep, c, i);
+				if (!wait_tick)
+					open_one(ep, c, i);
 			}
 		}
 	}

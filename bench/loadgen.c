@@ -2,6 +2,7 @@
  * check: connect, send the probe, read to EOF, close.
  *
  *   loadgen -p PORT [-c CONNS] [-d SECONDS] [-n CHECKS] [-r RATE] [-q REQUEST]
+ *           [-t CAFILE [-R]] [-s SOURCE]
  *   loadgen -p PORT -H CONNS [-d SECONDS]
  *
  * -c concurrent clients (threads), -d duration, -n stop after this many
@@ -9,6 +10,11 @@
  * as possible, closed loop). With -r the schedule is open-loop and each
  * latency is measured from the moment the check was due, so a stalled
  * server shows up as latency instead of silently lowering the rate.
+ *
+ * -t: HTTPS (GnuTLS), the server's certificate verified against CAFILE for
+ * the name "localhost"; each check is a full handshake, or with -R a
+ * resumed one (each client thread keeps the session of its last check).
+ * -s: connect from this loopback address (default: the kernel's choice).
  *
  * -H is slowloris: open CONNS connections, send the start of a request and
  * then one more header line per connection every second, never finishing,
@@ -18,6 +24,7 @@
  * connects to 127.0.0.1. */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <gnutls/gnutls.h>
 #include <math.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -45,9 +52,14 @@ struct worker {
 	uint64_t ok, errors, late, codes[6]; /* codes[k]: kxx */
 	uint64_t max_us;
 	char first_error[128];
+	gnutls_datum_t session; /* -R: of the last check */
+	uint64_t resumed;
 };
 
 static struct sockaddr_in target;
+static uint32_t source_ip; /* -s, host order; 0: the kernel's choice */
+static gnutls_certificate_credentials_t tls_cred; /* -t */
+static bool tls_resume;                            /* -R */
 static const char *request = "OPTIONS / HTTP/1.0\r\nconnection: close\r\ncontent-length: 0\r\n\r\n";
 static size_t request_len;
 static int conns = 8;
@@ -109,24 +121,78 @@ static bool complete(const char *buf, size_t got)
 	return cl && got >= (size_t)(end + 4 - buf) + strtoul(cl + 17, NULL, 10);
 }
 
+/* A TLS session on fd, handshake done; NULL (and counted) on failure. */
+static gnutls_session_t tls_open(struct worker *w, int fd)
+{
+	gnutls_session_t t;
+	int rc;
+
+	if (gnutls_init(&t, GNUTLS_CLIENT) < 0)
+		return NULL;
+	gnutls_set_default_priority(t);
+	gnutls_credentials_set(t, GNUTLS_CRD_CERTIFICATE, tls_cred);
+	gnutls_server_name_set(t, GNUTLS_NAME_DNS, "localhost", 9);
+	gnutls_session_set_verify_cert(t, "localhost", 0);
+	if (tls_resume && w->session.data)
+		gnutls_session_set_data(t, w->session.data, w->session.size);
+	gnutls_transport_set_int(t, fd);
+	do
+		rc = gnutls_handshake(t);
+	while (rc < 0 && !gnutls_error_is_fatal(rc));
+	if (rc < 0) {
+		w->errors++;
+		if (!w->first_error[0])
+			snprintf(w->first_error, sizeof w->first_error, "handshake: %s", gnutls_strerror(rc));
+		gnutls_deinit(t);
+		return NULL;
+	}
+	w->resumed += gnutls_session_is_resumed(t) != 0;
+	return t;
+}
+
+static ssize_t io_send(gnutls_session_t t, int fd, const void *b, size_t n)
+{
+	return t ? gnutls_record_send(t, b, n) : send(fd, b, n, MSG_NOSIGNAL);
+}
+
+/* 0 at the end (a TLS close without close_notify counts as the end). */
+static ssize_t io_recv(gnutls_session_t t, int fd, void *b, size_t n)
+{
+	ssize_t r;
+
+	if (!t)
+		return recv(fd, b, n, 0);
+	do
+		r = gnutls_record_recv(t, b, n);
+	while (r == GNUTLS_E_AGAIN || r == GNUTLS_E_INTERRUPTED);
+	if (r == GNUTLS_E_PREMATURE_TERMINATION)
+		return 0;
+	if (r < 0)
+		errno = EPROTO;
+	return r < 0 ? -1 : r;
+}
+
 static int check(struct worker *w)
 {
 	char buf[4096];
 	size_t got = 0;
 	const char *what;
-	int fd = client_connect(&target, 0, 0, &what), one = 1, status = -1;
+	int fd = client_connect(&target, source_ip, 0, &what), one = 1, status = -1;
+	gnutls_session_t t = NULL;
 
 	if (fd < 0) {
 		failed(w, what);
 		return -1;
 	}
 	setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-	if (send(fd, request, request_len, MSG_NOSIGNAL) != (ssize_t)request_len) {
+	if (tls_cred && !(t = tls_open(w, fd)))
+		goto out;
+	if (io_send(t, fd, request, request_len) != (ssize_t)request_len) {
 		failed(w, "send");
 		goto out;
 	}
 	for (;;) {
-		ssize_t r = recv(fd, buf + got, sizeof buf - 1 - got, 0);
+		ssize_t r = io_recv(t, fd, buf + got, sizeof buf - 1 - got);
 		if (r == 0)
 			break;
 		if (r < 0) {
@@ -148,7 +214,16 @@ static int check(struct worker *w)
 		errno = EPROTO;
 		failed(w, "response");
 	}
+	/* TLS 1.3 tickets come after the handshake: taken once the answer
+	 * is in. */
+	if (t && tls_resume) {
+		gnutls_free(w->session.data);
+		w->session.data = NULL;
+		gnutls_session_get_data2(t, &w->session);
+	}
 out:
+	if (t)
+		gnutls_deinit(t);
 	close(fd);
 	return status;
 }
@@ -255,6 +330,7 @@ static int hold(int n)
 static void usage(void)
 {
 	fprintf(stderr, "usage: loadgen -p PORT [-c CONNS] [-d SECONDS] [-n CHECKS] [-r RATE] [-q REQUEST]\n"
+			"               [-t CAFILE [-R]] [-s SOURCE]\n"
 			"       loadgen -p PORT -H CONNS [-d SECONDS]\n");
 	exit(2);
 }
@@ -263,11 +339,13 @@ int main(int argc, char **argv)
 {
 	int opt, port = 0, slow = 0;
 	struct worker *w;
-	uint64_t *hist, ok = 0, errors = 0, late = 0, codes[6] = {0}, max_us = 0;
+	uint64_t *hist, ok = 0, errors = 0, late = 0, codes[6] = {0}, max_us = 0, resumed = 0;
 	const char *first_error = "";
 	double elapsed;
 
-	while ((opt = getopt(argc, argv, "p:c:d:n:r:q:H:")) != -1) {
+	const char *cafile = NULL;
+
+	while ((opt = getopt(argc, argv, "p:c:d:n:r:q:H:t:Rs:")) != -1) {
 		switch (opt) {
 		case 'p': port = atoi(optarg); break;
 		case 'c': conns = atoi(optarg); break;
@@ -276,12 +354,32 @@ int main(int argc, char **argv)
 		case 'r': rate = atof(optarg); break;
 		case 'q': request = optarg; break;
 		case 'H': slow = atoi(optarg); break;
+		case 't': cafile = optarg; break;
+		case 'R': tls_resume = true; break;
+		case 's': {
+			struct in_addr a;
+
+			if (inet_pton(AF_INET, optarg, &a) != 1)
+				usage();
+			source_ip = ntohl(a.s_addr);
+			break;
+		}
 		default: usage();
 		}
 	}
 	if (port <= 0 || port > 65535 || conns < 1 || conns > 1024 || duration <= 0 || rate < 0)
 		usage();
 	request_len = strlen(request);
+	if (cafile) {
+		int rc = gnutls_certificate_allocate_credentials(&tls_cred);
+		if (rc >= 0)
+			rc = gnutls_certificate_set_x509_trust_file(tls_cred, cafile, GNUTLS_X509_FMT_PEM);
+		if (rc <= 0) {
+			fprintf(stderr, "loadgen: %s: no CA certificate read (%s)\n", cafile,
+				rc < 0 ? gnutls_strerror(rc) : "empty");
+			return 2;
+		}
+	}
 	target = client_loopback(port);
 	client_stop_on_signals();
 	t_start = client_now_s();
@@ -306,6 +404,7 @@ int main(int argc, char **argv)
 		ok += w[i].ok;
 		errors += w[i].errors;
 		late += w[i].late;
+		resumed += w[i].resumed;
 		for (int k = 0; k < 6; k++)
 			codes[k] += w[i].codes[k];
 		if (w[i].max_us > max_us)
@@ -322,6 +421,8 @@ int main(int argc, char **argv)
 	       (unsigned long long)percentile(hist, ok, 0.99), (unsigned long long)max_us,
 	       (unsigned long long)late, (unsigned long long)codes[2], (unsigned long long)codes[4],
 	       (unsigned long long)codes[5]);
+	if (tls_cred)
+		printf(" resumed=%llu", (unsigned long long)resumed);
 	if (first_error[0])
 		printf(" first_error=\"%s\"", first_error);
 	printf("\n");

@@ -7,9 +7,11 @@
 #include <stddef.h>
 #include <limits.h>
 
+#include "auth.h"
 #include "cluster.h"
 #include "liveness.h"
 #include "log.h"
+#include "tls.h"
 #include "verdict.h"
 
 #define CFG_DEFAULT_PATH "/etc/clustercheckd/clustercheckd.conf"
@@ -42,6 +44,7 @@ struct cfg {
 	unsigned http_max_connections;
 	unsigned http_max_connections_per_ip;
 	enum http_bodies bodies;
+	struct tls_cfg tls;          /* http.tls: all "" = plain HTTP */
 	struct probe_cfg mysql;
 	unsigned poll_interval_ms;
 	struct verdict_policy policy;
@@ -56,6 +59,8 @@ struct cfg {
 	unsigned agent_queue_step;   /* weight % taken off per queued write-set; 0 = off */
 	unsigned agent_min_weight;   /* floor of that weight, % */
 	struct cluster_cfg cluster;  /* cluster.*: empty peers = not cluster-aware */
+	struct cluster_client_cfg cluster_client; /* cluster.tls_ca, user, password_file */
+	struct auth_cfg auth;        /* http.auth.*: no users = open, as without it */
 };
 
 /* Receives one complete message per error, already prefixed "file:line: ". */

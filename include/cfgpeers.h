@@ -11,15 +11,17 @@
 
 #include "cluster.h"
 
-/* Receives one complete message about `where` (the caller adds file:line). */
-typedef void (*cfgpeers_complain_fn)(void *ctx, const config_setting_t *where, const char *msg);
+#include "cfgmsg.h"
+
+typedef cfgmsg_complain_fn cfgpeers_complain_fn;
 
 /* A name as /writer's reasons and /cluster's lines show it, one word:
  * letters, digits, '.', '_' and '-' ("" passes). False with a sentence to
  * follow the quoted value. */
 bool cfgpeers_name_valid(const char *s, char *why, size_t why_len);
 
-/* "http://HOST:PORT" with an optional "/": the peer agent's address. */
+/* "http://HOST:PORT" or "https://HOST:PORT", with an optional "/": the
+ * peer agent's address. */
 bool cfgpeers_url_valid(const char *s, char *why, size_t why_len);
 
 /* `list`, the setting `key`, into cc->peers and cc->npeers: each entry
@@ -38,5 +40,12 @@ struct cfgpeers_where {
  * node before it counts. */
 void cfgpeers_check(const struct cluster_cfg *cc, unsigned stale_after_ms,
 		    const struct cfgpeers_where *w, cfgpeers_complain_fn complain, void *ctx);
+
+/* How this agent speaks to its peers: cluster.user and
+ * cluster.password_file both or neither, and the file as private as a
+ * config holding mysql.password must be. Its content is read by the peers
+ * thread, never here, and never shown. */
+void cfgpeers_check_client(const struct cluster_client_cfg *cc, const config_setting_t *user,
+			   const config_setting_t *file, cfgpeers_complain_fn complain, void *ctx);
 
 #endif

@@ -16,7 +16,7 @@
 
 struct cluster_peer_cfg {
 	char name[CLUSTER_NAME_MAX];
-	char url[CLUSTER_URL_MAX];   /* "http://HOST:PORT", the peer agent's HTTP */
+	char url[CLUSTER_URL_MAX];   /* "http[s]://HOST:PORT", the peer agent's HTTP */
 	unsigned priority;           /* lower first, then name */
 };
 
@@ -28,6 +28,15 @@ struct cluster_cfg {
 	unsigned failback_delay_ms;  /* eligible this long before ranking counts */
 	unsigned timeout_ms;         /* hard limit on one request to a peer */
 	char recovered_file[256];    /* where `clustercheckd recover` leaves the position */
+};
+
+/* How this agent talks to its peers. Apart from cluster_cfg, which every
+ * answer copies: paths and the user only, the password is read from
+ * password_file by the peers thread when it starts. */
+struct cluster_client_cfg {
+	char tls_ca[4096];           /* CA bundle for https peers; "" = the system's */
+	char user[64];               /* basic auth user; "" = none */
+	char password_file[4096];    /* its password, first line; mode 0600 */
 };
 
 /* What one node reports about itself (cluster.self in /status). Durations

@@ -8,9 +8,11 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "auth.h"
 #include "cfg.h"
 #include "health.h"
 #include "metrics.h"
+#include "tls.h"
 
 struct http_request {
 	const char *method;
@@ -24,6 +26,7 @@ struct http_reply {
 	int status;
 	const char *content_type;
 	const char *allow;    /* Allow header for 405, else NULL */
+	const char *www_authenticate; /* for 401, else NULL */
 	char *body;           /* malloc'd, owned by the reply */
 	size_t body_len;
 };
@@ -44,14 +47,20 @@ struct http_opts {
 	unsigned max_connections;
 	unsigned max_connections_per_ip;
 	enum http_bodies bodies;
+	const struct tls_cfg *tls; /* NULL or all "": plain HTTP */
 	http_view_fn view;
 	void *view_ctx;
+	const struct auth_cfg *auth; /* NULL or no users: every answer is open */
 };
 
 struct http_server;
 
 struct http_server *http_start(const struct http_opts *o, char *err, size_t errlen);
 unsigned http_port(const struct http_server *s);
+/* SIGHUP: re-reads http.tls's files into a new engine that takes the next
+ * connections; on any problem the running certificate stays (logged).
+ * Returns 0 or -1. Plain HTTP <-> HTTPS needs a restart. */
+int http_reload_tls(struct http_server *s, const struct tls_cfg *tls);
 void http_stop(struct http_server *s);
 
 /* Serve exactly one request on the connected socket `fd` (inetd mode) and

@@ -26,15 +26,20 @@ enum metrics_endpoint {
 	EP_COUNT
 };
 
-enum metrics_code { MC_200, MC_404, MC_405, MC_503, MC_OTHER, MC_COUNT };
+enum metrics_code { MC_200, MC_401, MC_404, MC_405, MC_503, MC_OTHER, MC_COUNT };
+
+/* auth.h's reasons a credential is refused (index 0, ok, is unused). */
+#define METRICS_AUTH_REASONS 6
 
 struct metrics_requests {
 	_Atomic uint64_t n[EP_COUNT][MC_COUNT];
+	_Atomic uint64_t unauthorized[METRICS_AUTH_REASONS];
 };
 
 enum metrics_endpoint metrics_endpoint_of(const char *path);
 const char *metrics_endpoint_name(enum metrics_endpoint e);
 void metrics_count(struct metrics_requests *r, enum metrics_endpoint e, int code);
+void metrics_count_unauthorized(struct metrics_requests *r, unsigned reason);
 
 /* The whole exposition, malloc'd, or NULL when out of memory. `requests`
  * may be NULL (no HTTP server, e.g. a one-shot check). */

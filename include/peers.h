@@ -14,8 +14,9 @@ struct peers;
 
 /* Returns NULL (and logs why) when the thread cannot start. Nothing is
  * started when cfg->npeers is 0: the caller does not call this then. */
-struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
-			  unsigned window_ms, const char *datadir, struct health *h);
+struct peers *peers_start(const struct cluster_cfg *cfg, const struct cluster_client_cfg *client,
+			  unsigned interval_ms, unsigned window_ms, const char *datadir,
+			  struct health *h);
 void peers_stop(struct peers *p);
 
 #endif

@@ -50,6 +50,7 @@ int pending_oldest(const struct pending *p);
 long long pending_next_deadline(const struct pending *p);
 
 int pending_fd(const struct pending *p, int id);
+const struct pending_addr *pending_addr_of(const struct pending *p, int id);
 /* How many bytes of the request were already looked at (the caller's). */
 uint32_t *pending_scanned(struct pending *p, int id);
 unsigned pending_count(const struct pending *p);

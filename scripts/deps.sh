@@ -9,7 +9,8 @@ set_name=${1:-all}
 case $set_name in build | all) ;; *) echo "usage: $0 [build|all]" >&2; exit 2 ;; esac
 
 build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
-            libjansson-dev libcmocka-dev libsystemd-dev libcurl4-gnutls-dev)
+            libjansson-dev libcmocka-dev libsystemd-dev libcurl4-gnutls-dev
+            libgnutls28-dev libcrypt-dev)
 # systemd: for systemd-socket-activate; procps: ps/pgrep; iproute2: ss (also
 # used by the rsync SST script); mariadb-backup: a real mariabackup SST;
 # socat: HAProxy stats socket and raw HTTP;
@@ -17,8 +18,9 @@ build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
 # is big, ~19 MB, but the only packaged promtool; its service is not started).
 # valgrind: the unit suite runs under it too. clang + libclang-rt-14-dev
 # (libFuzzer; only Recommended by clang, and we install without those): fuzz smoke.
+# whois: its mkpasswd makes the bcrypt hashes of http.auth.users (docs/auth.md).
 test_pkgs=(mariadb-server mariadb-client mariadb-backup galera-4 rsync haproxy xinetd curl socat valgrind
-           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev)
+           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev whois)
 # make deb / the package test: Debian's packaging tools; groff-base renders
 # the man pages (man -l) and lets lintian check them.
 test_pkgs+=(debhelper dpkg-dev fakeroot lintian groff-base man-db)

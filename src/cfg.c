@@ -5,7 +5,10 @@
  * overflow, enum names) is checked here, and every problem is reported
  * rather than only the first, so one edit fixes a whole file. What
  * libconfig 1.5 gets wrong is read again from the text by cfgtext.c; the
- * cluster.peers list is parsed by cfgpeers.c. */
+ * cluster.peers list is parsed by cfgpeers.c, http.auth.users by
+ * cfgusers.c. What works on the rows without a file (reload merge, value
+ * names, the manual page's description, "did you mean") is cfgtable.c:
+ * this file is the rows, the walk and the messages. */
 #include <errno.h>
 #include <libconfig.h>
 #include <stdarg.h>
@@ -14,44 +17,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "cfg.h"
 #include "cfgmsg.h"
 #include "cfgpeers.h"
+#include "cfgtable.h"
 #include "cfgtext.h"
+#include "cfgusers.h"
 #include "net.h"
-
-enum cfg_type {
-	CFG_STRING,
-	CFG_UNSIGNED,
-	CFG_INT,      /* signed field; drain_code is an HTTP status */
-	CFG_BOOL,
-	CFG_ENUM,     /* written as a string, stored as the enum value */
-	CFG_PEERS,    /* cluster.peers: a list of { name; url; priority; } */
-};
-
-struct cfg_choice {
-	const char *name;
-	int value;
-};
-
-struct cfg_key {
-	const char *group;                 /* NULL: top level */
-	const char *name;
-	enum cfg_type type;
-	long long min, max;                /* integers */
-	long long def_int;                 /* integers and booleans */
-	const char *def_str;               /* strings; enums by choice name */
-	const struct cfg_choice *choices;  /* enums: the names; integers: the only values allowed */
-	/* strings: false and a sentence to follow the quoted value */
-	bool (*valid)(const char *s, char *why, size_t why_len);
-	size_t offset;
-	size_t size;                       /* strings: buffer size, NUL included */
-	/* SIGHUP applies it; without it a changed value is kept until a
-	 * restart (the safe default for a row that forgets to say). */
-	bool reload;
-	const char *help;
-};
 
 /* The _Generic selections make a row that points at a field of the wrong
  * C type a compile error instead of a silent overwrite of its neighbour. */
@@ -64,6 +38,7 @@ struct cfg_key {
 /* GCC gives enums without negative members the type unsigned int. */
 #define AT_ENUM(f) _Generic(CFG_FIELD_OF(f), unsigned: offsetof(struct cfg, f))
 #define AT_PEERS(f) _Generic(CFG_FIELD_OF(f), struct cluster_cfg: offsetof(struct cfg, f))
+#define AT_USERS(f) _Generic(CFG_FIELD_OF(f), struct auth_cfg: offsetof(struct cfg, f))
 
 static const struct cfg_choice log_choices[] = {
 	{"stderr", LOG_TO_STDERR},
@@ -94,6 +69,13 @@ static const struct cfg_choice drain_code_choices[] = {
 	{NULL, 0},
 };
 
+static const struct cfg_choice protect_choices[] = {
+	{"info", AUTH_PROTECT_INFO},
+	{"all", AUTH_PROTECT_ALL},
+	{"none", AUTH_PROTECT_NONE},
+	{NULL, 0},
+};
+
 static const struct cfg_choice ctl_mode_choices[] = {
 	{"0600", 0600},
 	{"0660", 0660},
@@ -104,7 +86,7 @@ static bool listen_valid(const char *s, char *why, size_t why_len);
 static bool listen_or_empty_valid(const char *s, char *why, size_t why_len);
 static bool absolute_or_empty_valid(const char *s, char *why, size_t why_len);
 
-static const struct cfg_key cfg_keys[] = {
+const struct cfg_key cfg_keys[] = {
 	{NULL, "listen", CFG_STRING, .def_str = "0.0.0.0:9200", .valid = listen_valid,
 	 .offset = AT_STRING(listen), .help = "HTTP address, ADDR:PORT or [IPv6]:PORT"},
 	{NULL, "log", CFG_ENUM, .def_str = "stderr", .choices = log_choices,
@@ -120,6 +102,17 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(http_max_connections_per_ip), .help = "of them from one address, 0 = unlimited; beyond it that address's oldest is closed"},
 	{"http", "bodies", CFG_ENUM, .def_str = "clustercheckd", .choices = bodies_choices,
 	 .offset = AT_ENUM(bodies), .help = "response texts: ours, or clustercheck's exact ones"},
+	{"http.tls", "cert", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.cert), .help = "PEM certificate (chain, leaf first) served on the HTTP port; \"\" = plain HTTP; re-read on SIGHUP"},
+	{"http.tls", "key", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.key), .help = "PEM private key of http.tls.cert, unencrypted, not readable by others; re-read on SIGHUP"},
+	{"http.tls", "client_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .reload = true, .offset = AT_STRING(tls.client_ca), .help = "PEM CA(s): clients are asked for a certificate, and one it signed names its subject; \"\" = none asked"},
+
+	{"http.auth", "users", CFG_USERS,
+	 .offset = AT_USERS(auth), .help = "who may read what http.auth.protect covers: ( { name; hash = \"$2y$...\"; } or { name; subject = \"CN=...\"; }, ... ); a bcrypt or yescrypt hash, never a password; a subject matches a client certificate verified against http.tls.client_ca; empty = no authentication"},
+	{"http.auth", "protect", CFG_ENUM, .def_str = "info", .choices = protect_choices,
+	 .offset = AT_ENUM(auth.protect), .help = "what needs a credential when users are set: \"info\" (/status, /metrics, /cluster, ?verbose and JSON answers; the probes' status and one-line reason stay open), \"all\", or \"none\""},
 
 	{"mysql", "socket", CFG_STRING, .def_str = "/run/mysqld/mysqld.sock",
 	 .reload = true, .offset = AT_STRING(mysql.socket), .help = "unix socket, used when host is empty"},
@@ -192,12 +185,21 @@ static const struct cfg_key cfg_keys[] = {
 	 .offset = AT_UNSIGNED(cluster.failback_delay_ms), .help = "a node ranks for /writer once eligible this long"},
 	{"cluster", "timeout_ms", CFG_UNSIGNED, 50, 60000, 1000,
 	 .offset = AT_UNSIGNED(cluster.timeout_ms), .help = "hard limit on one request to a peer agent"},
+	{"cluster", "tls_ca", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.tls_ca), .help = "CA certificates (PEM) that https peers' certificates must chain to; empty = the system's"},
+	{"cluster", "user", CFG_STRING, .def_str = "",
+	 .offset = AT_STRING(cluster_client.user), .help = "user this agent sends to its peers (basic auth); empty = none"},
+	{"cluster", "password_file", CFG_STRING, .def_str = "", .valid = absolute_or_empty_valid,
+	 .offset = AT_STRING(cluster_client.password_file), .help = "file whose first line is cluster.user's password; refused when group or others can read it"},
 	{"cluster", "recovered_file", CFG_STRING, .def_str = "/var/lib/clustercheckd/recovered-position",
 	 .valid = absolute_or_empty_valid,
 	 .offset = AT_STRING(cluster.recovered_file), .help = "where `clustercheckd recover` stores the position the agent reports"},
 };
 
+/* A constant here, for the loader's arrays; a variable for cfgtable.c,
+ * which sees the table only through its declaration. */
 #define CFG_KEY_COUNT (sizeof cfg_keys / sizeof cfg_keys[0])
+const size_t cfg_keys_count = CFG_KEY_COUNT;
 
 /* State of one cfg_load() call. */
 struct loader {
@@ -212,42 +214,22 @@ struct loader {
 	bool rejected[CFG_KEY_COUNT];
 };
 
-static void *field_of(struct cfg *c, const struct cfg_key *k)
-{
-	return (char *)c + k->offset;
-}
-
-static const struct cfg_choice *choice_by_name(const struct cfg_choice *choices, const char *name)
-{
-	for (; choices->name; choices++)
-		if (strcmp(choices->name, name) == 0)
-			return choices;
-	return NULL;
-}
-
-static const struct cfg_choice *choice_by_value(const struct cfg_choice *choices, long long value)
-{
-	for (; choices->name; choices++)
-		if (choices->value == value)
-			return choices;
-	return NULL;
-}
-
 static void store_number(struct cfg *c, const struct cfg_key *k, long long v)
 {
 	switch (k->type) {
 	case CFG_UNSIGNED:
 	case CFG_ENUM:
-		*(unsigned *)field_of(c, k) = (unsigned)v;
+		*(unsigned *)cfgtable_field(c, k) = (unsigned)v;
 		break;
 	case CFG_INT:
-		*(int *)field_of(c, k) = (int)v;
+		*(int *)cfgtable_field(c, k) = (int)v;
 		break;
 	case CFG_BOOL:
-		*(bool *)field_of(c, k) = v != 0;
+		*(bool *)cfgtable_field(c, k) = v != 0;
 		break;
 	case CFG_STRING:
 	case CFG_PEERS:
+	case CFG_USERS:
 		abort();
 	}
 }
@@ -261,10 +243,10 @@ void cfg_defaults(struct cfg *c)
 
 		switch (k->type) {
 		case CFG_STRING:
-			snprintf(field_of(c, k), k->size, "%s", k->def_str);
+			snprintf(cfgtable_field(c, k), k->size, "%s", k->def_str);
 			break;
 		case CFG_ENUM:
-			ch = choice_by_name(k->choices, k->def_str);
+			ch = cfgtable_choice_by_name(k->choices, k->def_str);
 			if (!ch)
 				abort(); /* a typo in the table; every test run hits it */
 			store_number(c, k, ch->value);
@@ -275,7 +257,8 @@ void cfg_defaults(struct cfg *c)
 			store_number(c, k, k->def_int);
 			break;
 		case CFG_PEERS:
-			break; /* memset: no peers */
+		case CFG_USERS:
+			break; /* memset: none */
 		}
 	}
 }
@@ -361,96 +344,9 @@ static void complain_file(struct loader *l, const char *file, unsigned line, con
 	va_end(ap);
 }
 
-static void full_name(const struct cfg_key *k, char *out, size_t out_len)
-{
-	if (k->group)
-		snprintf(out, out_len, "%s.%s", k->group, k->name);
-	else
-		snprintf(out, out_len, "%s", k->name);
-}
-
-/* "\"a\", \"b\" or \"c\"" for enums, "404 or 503" for numbers */
-static void list_choices(const struct cfg_choice *choices, bool quoted, char *out, size_t out_len)
-{
-	size_t n = 0, used = 0;
-
-	while (choices[n].name)
-		n++;
-	out[0] = '\0';
-	for (size_t i = 0; i < n && used < out_len; i++) {
-		const char *sep = i == 0 ? "" : i + 1 == n ? " or " : ", ";
-		const char *q = quoted ? "\"" : "";
-		int w = snprintf(out + used, out_len - used, "%s%s%s%s", sep, q, choices[i].name, q);
-
-		if (w < 0)
-			break;
-		used += (size_t)w;
-	}
-}
-
 static void complain_setting(void *ctx, const config_setting_t *where, const char *msg)
 {
 	complain_at(ctx, where, "%s", msg);
-}
-
-/* ---- unknown names ---- */
-
-static bool key_in_group(const struct cfg_key *k, const char *group)
-{
-	return group ? k->group && strcmp(group, k->group) == 0 : !k->group;
-}
-
-static const struct cfg_key *key_by_name(const char *group, const char *name)
-{
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
-		if (key_in_group(&cfg_keys[i], group) && strcmp(cfg_keys[i].name, name) == 0)
-			return &cfg_keys[i];
-	return NULL;
-}
-
-static bool is_group_name(const char *name)
-{
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++)
-		if (cfg_keys[i].group && strcmp(cfg_keys[i].group, name) == 0)
-			return true;
-	return false;
-}
-
-/* A key put in the wrong group, or a small typo, earns a "did you mean". */
-static void suggest(const char *group, const char *name, bool want_group, char *out, size_t out_len)
-{
-	out[0] = '\0';
-	if (want_group) {
-		for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-			const char *g = cfg_keys[i].group;
-
-			if (!group && g && cfgmsg_distance(name, g) <= 2) {
-				snprintf(out, out_len, " (did you mean '%s'?)", g);
-				return;
-			}
-		}
-		return;
-	}
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char full[128];
-
-		if (!key_in_group(k, group) && strcmp(k->name, name) == 0) {
-			full_name(k, full, sizeof full);
-			snprintf(out, out_len, " (did you mean '%s'?)", full);
-			return;
-		}
-	}
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char full[128];
-
-		if (key_in_group(k, group) && strlen(name) > 3 && cfgmsg_distance(name, k->name) <= 2) {
-			full_name(k, full, sizeof full);
-			snprintf(out, out_len, " (did you mean '%s'?)", full);
-			return;
-		}
-	}
 }
 
 /* ---- applying one setting ---- */
@@ -467,6 +363,7 @@ static bool type_matches(enum cfg_type want, int got)
 	case CFG_BOOL:
 		return got == CONFIG_TYPE_BOOL;
 	case CFG_PEERS:
+	case CFG_USERS:
 		return got == CONFIG_TYPE_LIST;
 	}
 	return false;
@@ -506,6 +403,10 @@ static void complain_wrong_type(struct loader *l, const struct cfg_key *k, const
 		want = "a list";
 		hint = " (peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; }, ... );)";
 		break;
+	case CFG_USERS:
+		want = "a list";
+		hint = " (users = ( { name = \"prometheus\"; hash = \"$2y$10$...\"; }, ... );)";
+		break;
 	}
 	complain_at(l, s, "%s: expected %s, got %s%s", key, want, cfgmsg_type_phrase(got), hint);
 }
@@ -518,11 +419,11 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 	char shown[80], why[160];
 
 	if (k->type == CFG_ENUM) {
-		const struct cfg_choice *ch = choice_by_name(k->choices, v);
+		const struct cfg_choice *ch = cfgtable_choice_by_name(k->choices, v);
 		char valid[160];
 
 		if (!ch) {
-			list_choices(k->choices, true, valid, sizeof valid);
+			cfgtable_list_choices(k->choices, true, valid, sizeof valid);
 			complain_at(l, s, "%s: \"%s\" is not a valid value; use %s", key,
 				    cfgmsg_printable(v, shown, sizeof shown), valid);
 			return false;
@@ -539,7 +440,7 @@ static bool apply_string(struct loader *l, const struct cfg_key *k, const config
 		complain_at(l, s, "%s: \"%s\" %s", key, cfgmsg_printable(v, shown, sizeof shown), why);
 		return false;
 	}
-	memcpy(field_of(&l->next, k), v, len + 1);
+	memcpy(cfgtable_field(&l->next, k), v, len + 1);
 	return true;
 }
 
@@ -565,10 +466,10 @@ static bool apply_integer(struct loader *l, const struct cfg_key *k, const confi
 		v = parsed;
 	}
 	if (k->choices) {
-		if (!choice_by_value(k->choices, v)) {
+		if (!cfgtable_choice_by_value(k->choices, v)) {
 			char valid[64];
 
-			list_choices(k->choices, false, valid, sizeof valid);
+			cfgtable_list_choices(k->choices, false, valid, sizeof valid);
 			complain_at(l, s, "%s: %lld is not allowed; use %s", key, v, valid);
 			return false;
 		}
@@ -586,7 +487,7 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 	char key[128];
 	bool ok;
 
-	full_name(k, key, sizeof key);
+	cfgtable_full_name(k, key, sizeof key);
 	l->seen[index] = s;
 	if (!type_matches(k->type, config_setting_type(s))) {
 		complain_wrong_type(l, k, s, key);
@@ -598,6 +499,8 @@ static void apply(struct loader *l, const struct cfg_key *k, const config_settin
 		ok = true;
 	} else if (k->type == CFG_PEERS) {
 		ok = cfgpeers_parse(s, key, &l->next.cluster, complain_setting, l);
+	} else if (k->type == CFG_USERS) {
+		ok = cfgusers_parse(s, key, &l->next.auth, complain_setting, l);
 	} else {
 		ok = apply_integer(l, k, s, key);
 	}
@@ -609,20 +512,24 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 	for (int i = 0; i < config_setting_length(parent); i++) {
 		const config_setting_t *s = config_setting_get_elem(parent, (unsigned)i);
 		const char *name = config_setting_name(s);
-		const struct cfg_key *k = key_by_name(group, name);
+		const struct cfg_key *k = cfgtable_key(group, name);
 		bool is_group = config_setting_is_group(s);
 		char hint[160];
 
+		char sub[64];
+
+		/* Groups nest one name at a time: "http" holds "http.tls". */
+		snprintf(sub, sizeof sub, "%s%s%s", group ? group : "", group ? "." : "", name);
 		if (k) {
 			apply(l, k, s);
-		} else if (!group && is_group_name(name)) {
+		} else if (cfgtable_is_group(sub)) {
 			if (is_group)
-				walk(l, s, name);
+				walk(l, s, sub);
 			else
 				complain_at(l, s, "%s: expected a group (%s = { ... };), got %s",
-					    name, name, cfgmsg_type_phrase(config_setting_type(s)));
+					    sub, name, cfgmsg_type_phrase(config_setting_type(s)));
 		} else {
-			suggest(group, name, is_group, hint, sizeof hint);
+			cfgtable_suggest(group, name, is_group, hint, sizeof hint);
 			complain_at(l, s, "unknown %s '%s%s%s'%s", is_group ? "group" : "setting",
 				    group ? group : "", group ? "." : "", name, hint);
 		}
@@ -634,7 +541,7 @@ static void walk(struct loader *l, const config_setting_t *parent, const char *g
 static const config_setting_t *seen_key(const struct loader *l, const char *group, const char *name,
 					bool *rejected)
 {
-	size_t index = (size_t)(key_by_name(group, name) - cfg_keys);
+	size_t index = (size_t)(cfgtable_key(group, name) - cfg_keys);
 
 	*rejected = l->rejected[index];
 	return l->seen[index];
@@ -700,6 +607,19 @@ static void check_cluster(struct loader *l)
 		cfgpeers_check(&l->next.cluster, l->next.policy.stale_after_ms, &w, complain_setting, l);
 }
 
+static void check_auth(struct loader *l)
+{
+	bool r1, r2, r3;
+	const config_setting_t *users = seen_key(l, "http.auth", "users", &r1);
+	const config_setting_t *user = seen_key(l, "cluster", "user", &r2);
+	const config_setting_t *file = seen_key(l, "cluster", "password_file", &r3);
+
+	if (!r1)
+		cfgusers_check_subjects(&l->next.auth, l->next.tls.client_ca[0], users, complain_setting, l);
+	if (!r2 && !r3)
+		cfgpeers_check_client(&l->next.cluster_client, user, file, complain_setting, l);
+}
+
 /* ---- loading ---- */
 
 static void directory_of(const char *path, char *out, size_t out_len)
@@ -742,6 +662,39 @@ static void complain_include(void *ctx, const char *file, unsigned line, const c
 	complain_file(ctx, file, line, "@include \"%s\": %s is not a regular file", name, target);
 }
 
+/* http.tls: the files are read and checked here, so that a bad one is
+ * reported at its key (start, --check-config, and a SIGHUP that then keeps
+ * the running certificate). */
+static void check_tls(struct loader *l)
+{
+	static const char *const names[] = {
+		[TLS_FILE_NONE] = "cert", [TLS_FILE_CERT] = "cert",
+		[TLS_FILE_KEY] = "key", [TLS_FILE_CLIENT_CA] = "client_ca",
+	};
+	const struct tls_cfg *t = &l->next.tls;
+	bool r1, r2, r3;
+	const config_setting_t *cert = seen_key(l, "http.tls", "cert", &r1);
+	const config_setting_t *key = seen_key(l, "http.tls", "key", &r2);
+	const config_setting_t *ca = seen_key(l, "http.tls", "client_ca", &r3);
+	struct tls_creds creds;
+	enum tls_file which;
+	char err[PATH_MAX + 256];
+	bool b;
+
+	if (r1 || r2 || r3 || (!t->cert[0] && !t->key[0] && !t->client_ca[0]))
+		return;
+	if (!t->cert[0] || !t->key[0]) {
+		complain_at(l, t->cert[0] ? cert : key ? key : ca,
+			    "http.tls needs both cert and key (or neither, for plain HTTP)");
+		return;
+	}
+	if (tls_creds_load(&creds, t, time(NULL), &which, err, sizeof err) == 0) {
+		tls_creds_free(&creds);
+		return;
+	}
+	complain_at(l, seen_key(l, "http.tls", names[which], &b), "http.tls.%s: %s", names[which], err);
+}
+
 /* Parses into l->next and runs the checks that need the whole file. */
 static void load_file(struct loader *l, FILE *fp)
 {
@@ -762,6 +715,8 @@ static void load_file(struct loader *l, FILE *fp)
 		check_poll_against_staleness(l);
 		check_password_file_mode(l);
 		check_cluster(l);
+		check_auth(l);
+		check_tls(l);
 	}
 	/* l->next holds copies only: nothing points into cf after this. */
 	config_destroy(&cf);
@@ -806,129 +761,3 @@ int cfg_load(struct cfg *c, const char *path, bool must_exist, cfg_report_fn rep
 	return l.errors;
 }
 
-/* ---- reloading ---- */
-
-/* Strings compare as strings, the peer list as its entries, the rest as
- * the bytes of their C type. */
-static size_t scalar_size(const struct cfg_key *k)
-{
-	return k->type == CFG_INT ? sizeof(int) : k->type == CFG_BOOL ? sizeof(bool) : sizeof(unsigned);
-}
-
-static bool field_equal(const struct cfg_key *k, const struct cfg *a, const struct cfg *b)
-{
-	const char *x = (const char *)a + k->offset, *y = (const char *)b + k->offset;
-	const struct cluster_cfg *ca = (const void *)x, *cb = (const void *)y;
-
-	if (k->type == CFG_STRING)
-		return strcmp(x, y) == 0;
-	if (k->type == CFG_PEERS)
-		return ca->npeers == cb->npeers &&
-		       memcmp(ca->peers, cb->peers, ca->npeers * sizeof ca->peers[0]) == 0;
-	return memcmp(x, y, scalar_size(k)) == 0;
-}
-
-static void field_copy(const struct cfg_key *k, struct cfg *to, const struct cfg *from)
-{
-	char *x = field_of(to, k);
-	const char *y = (const char *)from + k->offset;
-	struct cluster_cfg *cx = (void *)x;
-	const struct cluster_cfg *cy = (const void *)y;
-
-	if (k->type == CFG_PEERS) {
-		cx->npeers = cy->npeers;
-		memcpy(cx->peers, cy->peers, sizeof cx->peers);
-	} else {
-		memcpy(x, y, k->type == CFG_STRING ? k->size : scalar_size(k));
-	}
-}
-
-int cfg_reload_merge(struct cfg *next, const struct cfg *running, cfg_report_fn report, void *ctx)
-{
-	int kept = 0;
-
-	for (size_t i = 0; i < CFG_KEY_COUNT; i++) {
-		const struct cfg_key *k = &cfg_keys[i];
-		char key[128], msg[256];
-
-		if (k->reload || field_equal(k, next, running))
-			continue;
-		field_copy(k, next, running);
-		kept++;
-		if (report) {
-			full_name(k, key, sizeof key);
-			snprintf(msg, sizeof msg, "%s changed, but applies only after a restart: "
-				 "keeping the running value", key);
-			report(ctx, msg);
-		}
-	}
-	return kept;
-}
-
-const char *cfg_value_name(const char *key, long long value)
-{
-	const char *dot = strchr(key, '.');
-	char group[64];
-	const struct cfg_key *k;
-	const struct cfg_choice *ch;
-
-	if (dot && (size_t)(dot - key) < sizeof group)
-		snprintf(group, sizeof group, "%.*s", (int)(dot - key), key);
-	k = dot ? key_by_name(group, dot + 1) : key_by_name(NULL, key);
-	ch = k && k->choices ? choice_by_value(k->choices, value) : NULL;
-	return ch ? ch->name : "?";
-}
-
-/* ---- the table, described (clustercheckd.conf(5) is generated from it) ---- */
-
-size_t cfg_key_count(void)
-{
-	return CFG_KEY_COUNT;
-}
-
-int cfg_key_describe(size_t i, struct cfg_key_info *out)
-{
-	const struct cfg_key *k;
-	char choices[256];
-
-	if (i >= CFG_KEY_COUNT)
-		return -1;
-	k = &cfg_keys[i];
-	memset(out, 0, sizeof *out);
-	full_name(k, out->name, sizeof out->name);
-	out->help = k->help ? k->help : "";
-	out->reload = k->reload;
-	switch (k->type) {
-	case CFG_STRING:
-		out->type = "string";
-		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
-		break;
-	case CFG_ENUM:
-		out->type = "string";
-		snprintf(out->def, sizeof out->def, "\"%s\"", k->def_str);
-		list_choices(k->choices, true, choices, sizeof choices);
-		snprintf(out->range, sizeof out->range, "%s", choices);
-		break;
-	case CFG_BOOL:
-		out->type = "boolean";
-		snprintf(out->def, sizeof out->def, "%s", k->def_int ? "true" : "false");
-		break;
-	case CFG_UNSIGNED:
-	case CFG_INT:
-		out->type = "integer";
-		snprintf(out->def, sizeof out->def, "%lld", k->def_int);
-		if (k->choices) {
-			list_choices(k->choices, false, choices, sizeof choices);
-			snprintf(out->range, sizeof out->range, "%s", choices);
-		} else {
-			snprintf(out->range, sizeof out->range, "%lld to %lld", k->min, k->max);
-		}
-		break;
-	case CFG_PEERS:
-		out->type = "list";
-		snprintf(out->def, sizeof out->def, "()");
-		snprintf(out->range, sizeof out->range, "groups of { name; url; priority; }");
-		break;
-	}
-	return 0;
-}

@@ -2,8 +2,21 @@
 
 #include <ctype.h>
 #include <libconfig.h>
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
+
+void cfgmsg_say(const struct cfgmsg_teller *t, const config_setting_t *where, const char *fmt, ...)
+{
+	char msg[4096];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof msg, fmt, ap);
+	va_end(ap);
+	t->complain(t->ctx, where, msg);
+}
 
 const char *cfgmsg_type_phrase(int config_type)
 {

@@ -1,29 +1,12 @@
 #include "cfgpeers.h"
 
-#include <stdarg.h>
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "cfgmsg.h"
 #include "net.h"
-
-struct teller {
-	cfgpeers_complain_fn complain;
-	void *ctx;
-};
-
-static void say(const struct teller *t, const config_setting_t *where, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-static void say(const struct teller *t, const config_setting_t *where, const char *fmt, ...)
-{
-	char msg[4096];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof msg, fmt, ap);
-	va_end(ap);
-	t->complain(t->ctx, where, msg);
-}
 
 bool cfgpeers_name_valid(const char *s, char *why, size_t why_len)
 {
@@ -33,25 +16,26 @@ bool cfgpeers_name_valid(const char *s, char *why, size_t why_len)
 	return false;
 }
 
-/* No TLS and no path: agents serve neither; /status is what is read. */
+/* "http[s]://HOST:PORT" with an optional "/": no path, agents serve none;
+ * /status is what is read. */
 bool cfgpeers_url_valid(const char *s, char *why, size_t why_len)
 {
 	char hostport[300], host[256] = "", reason[96] = "";
 	unsigned port;
-	size_t len;
+	size_t len, skip = strncmp(s, "https://", 8) == 0 ? 8 : strncmp(s, "http://", 7) == 0 ? 7 : 0;
 
-	if (strncmp(s, "http://", 7) != 0) {
-		snprintf(why, why_len, "is not http://HOST:PORT (the peer agent's HTTP address)");
+	if (!skip) {
+		snprintf(why, why_len, "is not http://HOST:PORT or https://HOST:PORT (the peer agent's address)");
 		return false;
 	}
-	len = strlen(s + 7);
-	if (len && s[7 + len - 1] == '/')
+	len = strlen(s + skip);
+	if (len && s[skip + len - 1] == '/')
 		len--;
 	if (len == 0 || len >= sizeof hostport) {
 		snprintf(why, why_len, "is not http://HOST:PORT");
 		return false;
 	}
-	memcpy(hostport, s + 7, len);
+	memcpy(hostport, s + skip, len);
 	hostport[len] = '\0';
 	if (net_parse_listen(hostport, host, sizeof host, &port, reason, sizeof reason) != 0) {
 		snprintf(why, why_len, "is not http://HOST:PORT: %s", reason);
@@ -64,31 +48,31 @@ bool cfgpeers_url_valid(const char *s, char *why, size_t why_len)
 	return true;
 }
 
-static bool peer_string(const struct teller *t, const config_setting_t *m, const char *what,
+static bool peer_string(const struct cfgmsg_teller *t, const config_setting_t *m, const char *what,
 			char *out, size_t out_len, bool (*valid)(const char *, char *, size_t))
 {
 	const char *v;
 	char shown[80], why[160];
 
 	if (config_setting_type(m) != CONFIG_TYPE_STRING) {
-		say(t, m, "cluster.peers: %s: expected a string, got %s", what,
+		cfgmsg_say(t, m, "cluster.peers: %s: expected a string, got %s", what,
 		    cfgmsg_type_phrase(config_setting_type(m)));
 		return false;
 	}
 	v = config_setting_get_string(m);
 	if (!v[0] || strlen(v) >= out_len) {
-		say(t, m, "cluster.peers: %s: %s", what, v[0] ? "too long" : "empty");
+		cfgmsg_say(t, m, "cluster.peers: %s: %s", what, v[0] ? "too long" : "empty");
 		return false;
 	}
 	if (!valid(v, why, sizeof why)) {
-		say(t, m, "cluster.peers: %s \"%s\" %s", what, cfgmsg_printable(v, shown, sizeof shown), why);
+		cfgmsg_say(t, m, "cluster.peers: %s \"%s\" %s", what, cfgmsg_printable(v, shown, sizeof shown), why);
 		return false;
 	}
 	snprintf(out, out_len, "%s", v);
 	return true;
 }
 
-static bool peer_priority(const struct teller *t, const config_setting_t *m, unsigned *out)
+static bool peer_priority(const struct cfgmsg_teller *t, const config_setting_t *m, unsigned *out)
 {
 	long long v;
 
@@ -97,12 +81,12 @@ static bool peer_priority(const struct teller *t, const config_setting_t *m, uns
 	else if (config_setting_type(m) == CONFIG_TYPE_INT)
 		v = config_setting_get_int(m);
 	else {
-		say(t, m, "cluster.peers: priority: expected an integer, got %s",
+		cfgmsg_say(t, m, "cluster.peers: priority: expected an integer, got %s",
 		    cfgmsg_type_phrase(config_setting_type(m)));
 		return false;
 	}
 	if (v < 0 || v > 1000000) {
-		say(t, m, "cluster.peers: priority: %lld is out of range (0..1000000)", v);
+		cfgmsg_say(t, m, "cluster.peers: priority: %lld is out of range (0..1000000)", v);
 		return false;
 	}
 	*out = (unsigned)v;
@@ -110,13 +94,13 @@ static bool peer_priority(const struct teller *t, const config_setting_t *m, uns
 }
 
 /* One entry: exactly name, url and priority, each checked. */
-static bool peer_entry(const struct teller *t, const config_setting_t *e, struct cluster_peer_cfg *p)
+static bool peer_entry(const struct cfgmsg_teller *t, const config_setting_t *e, struct cluster_peer_cfg *p)
 {
 	bool ok = true, have_name = false, have_url = false, have_priority = false;
 
 	memset(p, 0, sizeof *p);
 	if (!config_setting_is_group(e)) {
-		say(t, e, "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got %s",
+		cfgmsg_say(t, e, "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got %s",
 		    cfgmsg_type_phrase(config_setting_type(e)));
 		return false;
 	}
@@ -132,12 +116,12 @@ static bool peer_entry(const struct teller *t, const config_setting_t *e, struct
 		else if (strcmp(name, "priority") == 0)
 			ok &= have_priority = peer_priority(t, m, &p->priority);
 		else {
-			say(t, m, "cluster.peers: unknown setting '%s' (a peer has name, url and priority)", name);
+			cfgmsg_say(t, m, "cluster.peers: unknown setting '%s' (a peer has name, url and priority)", name);
 			ok = false;
 		}
 	}
 	if (ok && (!have_name || !have_url || !have_priority)) {
-		say(t, e, "cluster.peers: a peer needs name, url and priority (missing %s)",
+		cfgmsg_say(t, e, "cluster.peers: a peer needs name, url and priority (missing %s)",
 		    !have_name ? "name" : !have_url ? "url" : "priority");
 		ok = false;
 	}
@@ -145,7 +129,7 @@ static bool peer_entry(const struct teller *t, const config_setting_t *e, struct
 }
 
 /* Whether p repeats an earlier peer's name or url (said if so). */
-static bool duplicate(const struct teller *t, const struct cluster_cfg *cc,
+static bool duplicate(const struct cfgmsg_teller *t, const struct cluster_cfg *cc,
 		      const config_setting_t *const *where, const config_setting_t *e,
 		      const struct cluster_peer_cfg *p, const char *key)
 {
@@ -154,7 +138,7 @@ static bool duplicate(const struct teller *t, const struct cluster_cfg *cc,
 				 : strcmp(cc->peers[j].url, p->url) == 0 ? "url" : NULL;
 
 		if (what) {
-			say(t, e, "%s: duplicate peer %s \"%s\" (first at line %u)", key, what,
+			cfgmsg_say(t, e, "%s: duplicate peer %s \"%s\" (first at line %u)", key, what,
 			    strcmp(what, "name") == 0 ? p->name : p->url, config_setting_source_line(where[j]));
 			return true;
 		}
@@ -165,14 +149,14 @@ static bool duplicate(const struct teller *t, const struct cluster_cfg *cc,
 bool cfgpeers_parse(const config_setting_t *list, const char *key, struct cluster_cfg *cc,
 		    cfgpeers_complain_fn complain, void *ctx)
 {
-	const struct teller t = {complain, ctx};
+	const struct cfgmsg_teller t = {complain, ctx};
 	const config_setting_t *where[CLUSTER_PEERS_MAX];
 	int n = config_setting_length(list);
 	bool ok = true;
 
 	cc->npeers = 0;
 	if (n > CLUSTER_PEERS_MAX) {
-		say(&t, list, "%s: %d peers, at most %d", key, n, CLUSTER_PEERS_MAX);
+		cfgmsg_say(&t, list, "%s: %d peers, at most %d", key, n, CLUSTER_PEERS_MAX);
 		return false;
 	}
 	for (int i = 0; i < n; i++) {
@@ -194,7 +178,7 @@ bool cfgpeers_parse(const config_setting_t *list, const char *key, struct cluste
 void cfgpeers_check(const struct cluster_cfg *cc, unsigned stale,
 		    const struct cfgpeers_where *w, cfgpeers_complain_fn complain, void *ctx)
 {
-	const struct teller t = {complain, ctx};
+	const struct cfgmsg_teller t = {complain, ctx};
 	bool found = false;
 
 	if (cc->npeers == 0)
@@ -209,17 +193,40 @@ void cfgpeers_check(const struct cluster_cfg *cc, unsigned stale,
 			used += (size_t)snprintf(names + used, sizeof names - used, "%s%s", i ? ", " : "",
 						 cc->peers[i].name);
 		if (cc->name[0])
-			say(&t, w->name, "cluster.name \"%s\" is not one of cluster.peers (%s)", cc->name, names);
+			cfgmsg_say(&t, w->name, "cluster.name \"%s\" is not one of cluster.peers (%s)", cc->name, names);
 		else
-			say(&t, w->peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
+			cfgmsg_say(&t, w->peers, "cluster.name is not set: which of cluster.peers (%s) is this node?", names);
 	}
 	/* writer.c: a lower-ranked writer yields stale_after + timeout before
 	 * the returning node counts, and must have seen it eligible by then. */
 	if ((unsigned long long)cc->failback_delay_ms < 2ULL * stale + cc->timeout_ms)
-		say(&t, w->failback_delay ? w->failback_delay : w->peers,
+		cfgmsg_say(&t, w->failback_delay ? w->failback_delay : w->peers,
 		    "cluster.failback_delay_ms (%u) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (%llu): every agent must see a returning node before it ranks",
 		    cc->failback_delay_ms, 2ULL * stale + cc->timeout_ms);
 	if (cc->timeout_ms >= stale)
-		say(&t, w->timeout ? w->timeout : w->peers,
+		cfgmsg_say(&t, w->timeout ? w->timeout : w->peers,
 		    "cluster.timeout_ms (%u) must be less than poll.stale_after_ms (%u)", cc->timeout_ms, stale);
+}
+
+void cfgpeers_check_client(const struct cluster_client_cfg *cc, const config_setting_t *user,
+			   const config_setting_t *file, cfgpeers_complain_fn complain, void *ctx)
+{
+	const struct cfgmsg_teller t = {complain, ctx};
+	struct stat st;
+
+	if (cc->user[0] && !cc->password_file[0])
+		cfgmsg_say(&t, user, "cluster.user is set but cluster.password_file is not");
+	if (!cc->password_file[0])
+		return;
+	if (!cc->user[0])
+		cfgmsg_say(&t, file, "cluster.password_file is set but cluster.user is not");
+	if (stat(cc->password_file, &st) != 0)
+		cfgmsg_say(&t, file, "cluster.password_file: cannot read %s: %s", cc->password_file,
+			   strerror(errno));
+	else if (!S_ISREG(st.st_mode))
+		cfgmsg_say(&t, file, "cluster.password_file: %s is not a regular file", cc->password_file);
+	else if (st.st_mode & (S_IRGRP | S_IROTH | S_IWGRP | S_IWOTH))
+		cfgmsg_say(&t, file, "cluster.password_file: %s is %s by group/other (mode %04o); chmod 600 it",
+			   cc->password_file, (st.st_mode & (S_IRGRP | S_IROTH)) ? "readable" : "writable",
+			   (unsigned)(st.st_mode & 07777));
 }

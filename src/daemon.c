@@ -36,7 +36,8 @@ static void report_kept(void *ctx, const char *msg)
 
 /* The table says which keys a reload applies (cfg.c); those reach the
  * running parts here, the others keep their running values. */
-static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p)
+static void reload(struct cfg *c, const struct cli *o, struct health *h, struct poller *p,
+		   struct http_server *srv)
 {
 	struct cfg next;
 
@@ -50,6 +51,9 @@ static void reload(struct cfg *c, const struct cli *o, struct health *h, struct 
 	health_set_policy(h, &next.policy);
 	health_set_live_policy(h, &next.live, next.mysql.datadir);
 	poller_reconfigure(p, &next.mysql, next.poll_interval_ms);
+	/* The certificate's files are read again even when their names did
+	 * not change: renewing a certificate is the usual reason for this. */
+	http_reload_tls(srv, &next.tls);
 	*c = next;
 	explicit_bzero(&next, sizeof next);
 	log_info("configuration reloaded");
@@ -97,8 +101,9 @@ static int start_core(struct daemon *d)
 	/* Empty cluster.peers: not cluster-aware, no thread, no libcurl. */
 	if (c->cluster.npeers) {
 		d->curl = curl_global_init(CURL_GLOBAL_DEFAULT) == 0;
-		if (!d->curl || !(d->peers = peers_start(&c->cluster, c->poll_interval_ms,
-							 c->policy.stale_after_ms, c->mysql.datadir, d->h)))
+		if (!d->curl || !(d->peers = peers_start(&c->cluster, &c->cluster_client,
+							 c->poll_interval_ms, c->policy.stale_after_ms,
+							 c->mysql.datadir, d->h)))
 			return -1;
 	}
 	admin_attach(d->adm, d->p, &d->weight);
@@ -131,8 +136,10 @@ static int start_listeners(struct daemon *d)
 		.max_connections = c->http_max_connections,
 		.max_connections_per_ip = c->http_max_connections_per_ip,
 		.bodies = c->bodies,
+		.tls = &c->tls,
 		.view = view,
 		.view_ctx = d->h,
+		.auth = &c->auth,
 	};
 	d->srv = ho.listen_fd == -2 ? NULL : http_start(&ho, err, sizeof err);
 	if (!d->srv) {
@@ -183,7 +190,7 @@ static bool on_signal(struct daemon *d, int sig)
 		sdnotify_stopping(sig == SIGTERM ? "SIGTERM" : "SIGINT");
 		return true;
 	} else if (sig == SIGHUP) {
-		reload(d->c, d->o, d->h, d->p);
+		reload(d->c, d->o, d->h, d->p, d->srv);
 	}
 	return false;
 }

@@ -20,6 +20,7 @@
 #include "clock.h"
 #include "log.h"
 #include "pending.h"
+#include "tls.h"
 
 /* File descriptors kept for everything but waiting connections: the HTTP
  * engine's connections being answered, mysqld, the log, ctl, agent-check. */
@@ -41,6 +42,25 @@
 #define GATE_EXPIRE_BATCH 32
 #define GATE_EXPIRE_PACE_MS 5
 
+/* TLS: the engine does the handshake, which costs the server a key
+ * exchange and a signature (CPU) and the client a round trip. At most
+ * GATE_TLS_PER_ADDR handshakes from one address, GATE_TLS_HANDSHAKES in
+ * all, are in the engine at once; a ClientHello beyond that waits here,
+ * where it costs nothing, until one finishes or times out (http.timeout,
+ * for the handshake and the request together). When the engine is full,
+ * a newcomer from an address holding fewer than the biggest holder closes
+ * that holder's oldest at once (pending.h's rule: a flood pushes out its
+ * own). So a flood of stalled handshakes costs the engine
+ * GATE_TLS_PER_ADDR handshakes per address per http.timeout, not one per
+ * connection, and a checker from another address is never held up by it;
+ * one that shares the flood's address waits with the flood (see
+ * docs/tls.md). */
+#define GATE_TLS_PER_ADDR 4
+#define GATE_TLS_HANDSHAKES 256
+/* How often ClientHellos waiting for room are looked at again. */
+#define GATE_TLS_RETRY_MS 20
+#define SCANNED_WAITING UINT32_MAX
+
 #define EV_WAKE UINT64_MAX
 #define EV_LISTEN (UINT64_MAX - 1)
 
@@ -51,6 +71,21 @@ struct gate {
 	struct pending *pending;
 	char *buf;
 	long long listen_paused_until; /* 0: listening */
+	/* TLS only: handshakes in the engine, by engine-table id; the
+	 * engine's threads take theirs out (gate_engine_done) */
+	pthread_mutex_t lock;
+	struct pending *engine;
+	struct engine_conn {
+		int fd;
+		uint16_t port;
+		long long since;
+		struct pending_addr addr;
+	} *in_engine;
+	unsigned waiting;        /* gate entries with a whole ClientHello, waiting for room */
+	int *waitq;              /* their ids, oldest first (and ids no longer waiting, skipped) */
+	unsigned nwaitq, waitq_cap;
+	unsigned long freed;     /* engine slots freed so far (under lock) */
+	unsigned long retried;   /* `freed` when the waiting were last looked at */
 };
 
 static void addr_key(const struct sockaddr_storage *ss, struct pending_addr *k)
@@ -84,9 +119,22 @@ static void peer_key(int fd, struct pending_addr *k)
 	addr_key(&ss, k);
 }
 
+/* An entry leaves the gate: no longer waiting for room in the engine. */
+static void forget(struct gate *g, int id)
+{
+	uint32_t *scanned = pending_scanned(g->pending, id);
+
+	if (*scanned == SCANNED_WAITING) {
+		*scanned = 0;
+		g->waiting--;
+	}
+}
+
 static void drop(struct gate *g, int id)
 {
 	int fd = pending_fd(g->pending, id);
+
+	forget(g, id);
 
 	pending_remove(g->pending, id);
 	/* Closing also takes it out of the epoll set. Unread bytes make the
@@ -98,9 +146,11 @@ static void handoff(struct gate *g, int id)
 {
 	int fd = pending_fd(g->pending, id);
 
+	forget(g, id);
 	epoll_ctl(g->epfd, EPOLL_CTL_DEL, fd, NULL);
 	pending_remove(g->pending, id);
-	g->o.handoff(g->o.ctx, fd);
+	if (!g->o.handoff(g->o.ctx, fd))
+		gate_engine_done(g, fd);
 }
 
 /* True when the request head is complete: an empty line ends it (bare LF
@@ -111,6 +161,173 @@ static bool head_complete(const char *b, size_t from, size_t n)
 		if (b[i] == '\n' && (b[i + 1] == '\n' || (b[i + 1] == '\r' && i + 2 < n && b[i + 2] == '\n')))
 			return true;
 	return false;
+}
+
+static uint16_t port_of(const struct sockaddr_storage *ss)
+{
+	if (ss->ss_family == AF_INET)
+		return ntohs(((const struct sockaddr_in *)ss)->sin_port);
+	if (ss->ss_family == AF_INET6)
+		return ntohs(((const struct sockaddr_in6 *)ss)->sin6_port);
+	return 0;
+}
+
+/* Under g->lock. The engine closes the connection itself once it sees the
+ * shutdown. It still holds the socket: the engine tells us before it
+ * closes one (gate_engine_done, which waits for the lock), and the peer's
+ * port is compared anyway, so a reused descriptor is never touched. */
+static void engine_evict(struct gate *g, int eid)
+{
+	struct engine_conn *e = &g->in_engine[eid];
+	struct sockaddr_storage ss = {0};
+	socklen_t len = sizeof ss;
+
+	if (getpeername(e->fd, (struct sockaddr *)&ss, &len) == 0 && port_of(&ss) == e->port)
+		shutdown(e->fd, SHUT_RDWR);
+	pending_remove(g->engine, eid);
+	e->fd = -1;
+	g->freed++;
+}
+
+/* True when gate entry id may go to the engine now (it is then counted
+ * there). Under g->lock. */
+static bool engine_admit(struct gate *g, int id, long long now)
+{
+	const struct pending_addr *k = pending_addr_of(g->pending, id);
+	int fd = pending_fd(g->pending, id);
+	struct sockaddr_storage ss = {0};
+	socklen_t len = sizeof ss;
+	enum pending_why why;
+	char who[INET6_ADDRSTRLEN];
+	int v, eid;
+
+	while ((v = pending_victim(g->engine, k, &why)) >= 0) {
+		if (why != PENDING_FULL || pending_count_addr(g->engine, k) + 1 >=
+						   pending_count_addr(g->engine, &g->in_engine[v].addr))
+			return false; /* wait for one of its own, or of its peers, to finish */
+		addr_text(&g->in_engine[v].addr, who, sizeof who);
+		engine_evict(g, v);
+		log_rate("tls-full", LOG_WARNING, "http: %u TLS handshakes in progress, the most from %s: closed its oldest",
+			 pending_capacity(g->engine), who);
+	}
+	getpeername(fd, (struct sockaddr *)&ss, &len);
+	eid = pending_add(g->engine, k, fd, now + g->o.timeout_ms);
+	g->in_engine[eid] = (struct engine_conn){.fd = fd, .port = port_of(&ss), .since = now, .addr = *k};
+	return true;
+}
+
+void gate_engine_done(struct gate *g, int fd)
+{
+	if (!g || !g->engine)
+		return;
+	pthread_mutex_lock(&g->lock);
+	for (unsigned i = 0; i < pending_capacity(g->engine); i++)
+		if (g->in_engine[i].fd == fd) {
+			pending_remove(g->engine, (int)i);
+			g->in_engine[i].fd = -1;
+			g->freed++;
+			break;
+		}
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* A handshake may not take longer than a request head may: http.timeout
+ * in total, however slowly the client trickles its part. */
+static void engine_expire(struct gate *g, long long now)
+{
+	int eid;
+
+	pthread_mutex_lock(&g->lock);
+	while ((eid = pending_expired(g->engine, now)) >= 0) {
+		engine_evict(g, eid);
+		log_rate("tls-timeout", LOG_INFO, "http: a TLS handshake and request took longer than %u ms (http.timeout): closed",
+			 g->o.timeout_ms);
+	}
+	pthread_mutex_unlock(&g->lock);
+}
+
+/* Drops the ids no longer waiting (left by forget()). */
+static void compact_waitq(struct gate *g)
+{
+	unsigned k = 0;
+
+	for (unsigned i = 0; i < g->nwaitq; i++)
+		if (*pending_scanned(g->pending, g->waitq[i]) == SCANNED_WAITING)
+			g->waitq[k++] = g->waitq[i];
+	g->nwaitq = k;
+}
+
+static void try_handoff(struct gate *g, int id, long long now)
+{
+	uint32_t *scanned = pending_scanned(g->pending, id);
+	bool ok = true;
+
+	if (g->engine) {
+		pthread_mutex_lock(&g->lock);
+		ok = engine_admit(g, id, now);
+		pthread_mutex_unlock(&g->lock);
+	}
+	if (ok) {
+		handoff(g, id);
+	} else if (*scanned != SCANNED_WAITING) {
+		if (g->nwaitq == g->waitq_cap)
+			compact_waitq(g);
+		if (g->nwaitq == g->waitq_cap) {
+			drop(g, id); /* cannot happen: the queue holds the whole table */
+			return;
+		}
+		*scanned = SCANNED_WAITING;
+		g->waiting++;
+		g->waitq[g->nwaitq++] = id;
+	}
+}
+
+/* Only when a slot was freed since the last look, oldest first; the
+ * handoffs happen outside the lock (the engine may call back into
+ * gate_engine_done). A waiting id that was dropped and reused meanwhile
+ * is no longer marked waiting, or is waiting again further on: either
+ * way it is looked at for what it is now. */
+static void retry_waiting(struct gate *g, long long now)
+{
+	int ready[64];
+	unsigned n = 0;
+
+	pthread_mutex_lock(&g->lock);
+	if (g->waiting && g->freed != g->retried) {
+		g->retried = g->freed;
+		for (unsigned i = 0; i < g->nwaitq && n < sizeof ready / sizeof ready[0]; i++) {
+			int id = g->waitq[i];
+
+			if (*pending_scanned(g->pending, id) == SCANNED_WAITING && engine_admit(g, id, now)) {
+				ready[n++] = id;
+				*pending_scanned(g->pending, id) = 0; /* not waiting twice in this pass */
+				g->waiting--;
+			}
+		}
+	}
+	pthread_mutex_unlock(&g->lock);
+	for (unsigned i = 0; i < n; i++)
+		handoff(g, ready[i]);
+	if (n)
+		compact_waitq(g);
+}
+
+/* Not TLS on the TLS port. Plain HTTP (it starts with a method's capital
+ * letter) is told why in one short answer, as curl http:// would otherwise
+ * only say "empty reply"; the bytes are read first so that closing sends a
+ * FIN, not a reset that could discard the answer. Anything else is just
+ * closed. */
+static void refuse_plain(struct gate *g, int id, size_t n)
+{
+	static const char answer[] = "HTTP/1.1 400 Bad Request\r\nContent-Type: text/plain\r\n"
+				     "Connection: close\r\nContent-Length: 38\r\n\r\n"
+				     "This port speaks HTTPS: use https://.\n";
+	int fd = pending_fd(g->pending, id);
+
+	if (g->buf[0] >= 'A' && g->buf[0] <= 'Z' && recv(fd, g->buf, n, MSG_DONTWAIT) > 0 &&
+	    send(fd, answer, sizeof answer - 1, MSG_DONTWAIT | MSG_NOSIGNAL) > 0)
+		shutdown(fd, SHUT_WR);
+	drop(g, id);
 }
 
 /* Looks at what the connection sent so far, without consuming it. */
@@ -130,8 +347,20 @@ static void examine(struct gate *g, int id, uint32_t events)
 		drop(g, id); /* closed before sending anything: a port probe */
 		return;
 	}
-	if (head_complete(g->buf, *scanned > 2 ? *scanned - 2 : 0, (size_t)n) ||
-	    (size_t)n >= g->o.head_max) {
+	if (g->o.tls) {
+		enum tls_hello h = tls_hello_state((const unsigned char *)g->buf, (size_t)n);
+
+		if (h == TLS_HELLO_NOT_TLS) {
+			log_rate("not-tls", LOG_INFO, "http: a client sent something other than a TLS ClientHello (plain HTTP?): closed");
+			refuse_plain(g, id, (size_t)n);
+			return;
+		}
+		if (h == TLS_HELLO_COMPLETE || (size_t)n >= g->o.head_max) {
+			try_handoff(g, id, clock_mono_ms());
+			return;
+		}
+	} else if (head_complete(g->buf, *scanned > 2 ? *scanned - 2 : 0, (size_t)n) ||
+		   (size_t)n >= g->o.head_max) {
 		/* Complete, or too large: the engine answers it either way. */
 		handoff(g, id);
 		return;
@@ -260,10 +489,19 @@ static void *run(void *arg)
 		long long now = clock_mono_ms(), next = pending_next_deadline(g->pending);
 		int wait = 1000, n;
 
+		if (g->engine) {
+			pthread_mutex_lock(&g->lock);
+			long long e = pending_next_deadline(g->engine);
+			pthread_mutex_unlock(&g->lock);
+			if (e >= 0 && (next < 0 || e < next))
+				next = e;
+		}
 		if (behind)
 			wait = GATE_EXPIRE_PACE_MS;
 		else if (next >= 0)
 			wait = next <= now ? 0 : next - now < wait ? (int)(next - now) : wait;
+		if (g->waiting && wait > GATE_TLS_RETRY_MS)
+			wait = GATE_TLS_RETRY_MS;
 		if (g->listen_paused_until && g->listen_paused_until - now < wait)
 			wait = g->listen_paused_until <= now ? 0 : (int)(g->listen_paused_until - now);
 		n = epoll_wait(g->epfd, evs, (int)(sizeof evs / sizeof evs[0]), wait);
@@ -289,6 +527,10 @@ static void *run(void *arg)
 		if (g->listen_paused_until && now >= g->listen_paused_until)
 			resume_listen(g);
 		behind = expire(g, now);
+		if (g->engine) {
+			engine_expire(g, now);
+			retry_waiting(g, now);
+		}
 	}
 	return NULL;
 }
@@ -332,7 +574,28 @@ struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 			  (unsigned long long)nofile, cap, o->capacity);
 	}
 	g->o.capacity = cap;
+	pthread_mutex_init(&g->lock, NULL);
+	if (o->tls) {
+		unsigned h = cap < GATE_TLS_HANDSHAKES ? cap : GATE_TLS_HANDSHAKES;
+
+		g->engine = pending_new(h, GATE_TLS_PER_ADDR);
+		g->in_engine = malloc(h * sizeof *g->in_engine);
+		if (!g->engine || !g->in_engine) {
+			snprintf(err, errlen, "http: out of memory");
+			goto fail;
+		}
+		for (unsigned i = 0; i < h; i++)
+			g->in_engine[i].fd = -1;
+	}
 	g->pending = pending_new(cap, o->per_addr);
+	if (o->tls) {
+		g->waitq_cap = cap;
+		g->waitq = malloc(cap * sizeof *g->waitq);
+		if (!g->waitq) {
+			snprintf(err, errlen, "http: out of memory");
+			goto fail;
+		}
+	}
 	g->buf = malloc(o->head_max);
 	g->epfd = epoll_create1(EPOLL_CLOEXEC);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
@@ -346,6 +609,8 @@ struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 	ev = (struct epoll_event){.events = EPOLLIN, .data.u64 = EV_LISTEN};
 	if (epoll_ctl(g->epfd, EPOLL_CTL_ADD, o->listen_fd, &ev) != 0)
 		goto fail_errno;
+	if (o->self)
+		*o->self = g;
 	rc = pthread_create(&g->thread, NULL, run, g);
 	if (rc == 0) {
 		log_info("http: up to %u connections waiting for their request (%u from one address), "
@@ -362,6 +627,10 @@ fail:
 	if (g->wake_fd >= 0)
 		close(g->wake_fd);
 	pending_free(g->pending);
+	pending_free(g->engine);
+	free(g->in_engine);
+	free(g->waitq);
+	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
 	return NULL;
@@ -379,9 +648,19 @@ void gate_stop(struct gate *g)
 	pthread_join(g->thread, NULL);
 	while ((id = pending_oldest(g->pending)) >= 0)
 		drop(g, id);
+}
+
+void gate_free(struct gate *g)
+{
+	if (!g)
+		return;
 	close(g->epfd);
 	close(g->wake_fd);
 	pending_free(g->pending);
+	pending_free(g->engine);
+	free(g->in_engine);
+	free(g->waitq);
+	pthread_mutex_destroy(&g->lock);
 	free(g->buf);
 	free(g);
 }

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "auth.h"
 #include "clock.h"
 #include "liveness.h"
 #include "report.h"
@@ -20,7 +21,7 @@ static const char *const endpoint_names[EP_COUNT] = {
 };
 
 static const char *const code_names[MC_COUNT] = {
-	[MC_200] = "200", [MC_404] = "404", [MC_405] = "405", [MC_503] = "503", [MC_OTHER] = "other",
+	[MC_200] = "200", [MC_401] = "401", [MC_404] = "404", [MC_405] = "405", [MC_503] = "503", [MC_OTHER] = "other",
 };
 
 enum metrics_endpoint metrics_endpoint_of(const char *path)
@@ -38,12 +39,18 @@ const char *metrics_endpoint_name(enum metrics_endpoint e)
 
 void metrics_count(struct metrics_requests *r, enum metrics_endpoint e, int code)
 {
-	enum metrics_code c = code == 200 ? MC_200 : code == 404 ? MC_404 : code == 405 ? MC_405
+	enum metrics_code c = code == 200 ? MC_200 : code == 401 ? MC_401 : code == 404 ? MC_404 : code == 405 ? MC_405
 			    : code == 503 ? MC_503 : MC_OTHER;
 
 	if ((unsigned)e >= EP_COUNT)
 		e = EP_OTHER;
 	atomic_fetch_add_explicit(&r->n[e][c], 1, memory_order_relaxed);
+}
+
+void metrics_count_unauthorized(struct metrics_requests *r, unsigned reason)
+{
+	if (reason > 0 && reason < METRICS_AUTH_REASONS)
+		atomic_fetch_add_explicit(&r->unauthorized[reason], 1, memory_order_relaxed);
 }
 
 static void header(FILE *f, const char *name, const char *type, const char *help)
@@ -164,6 +171,14 @@ static void request_counters(FILE *f, const struct metrics_requests *requests)
 				fprintf(f, "clustercheckd_http_requests_total{endpoint=\"%s\",code=\"%s\"} %llu\n",
 					endpoint_names[e], code_names[c], (unsigned long long)n);
 		}
+	/* Every reason, zeros too: an alert on rate() needs the series. */
+	header(f, "clustercheckd_http_unauthorized_total", "counter",
+	       "Requests refused for their credentials (401; busy: 429), by reason.");
+	for (unsigned r = 1; r < METRICS_AUTH_REASONS; r++)
+		fprintf(f, "clustercheckd_http_unauthorized_total{reason=\"%s\"} %llu\n",
+			auth_reason_name((enum auth_reason)r),
+			(unsigned long long)atomic_load_explicit(&requests->unauthorized[r],
+								 memory_order_relaxed));
 }
 
 char *metrics_text(const struct health_view *v, const struct timespec *now,

@@ -165,8 +165,10 @@ static struct http_opts serve_opts(const struct cfg *c, struct lazy_view *lv)
 		.max_connections = 1,
 		.max_connections_per_ip = 0,
 		.bodies = c->bodies,
+		.tls = &c->tls,
 		.view = lazy_view,
 		.view_ctx = lv,
+		.auth = &c->auth,
 	};
 }
 

@@ -36,6 +36,8 @@ struct peer_conn {
 
 struct peers {
 	struct cluster_cfg cfg;
+	struct cluster_client_cfg client;
+	char password[256];      /* from client.password_file; wiped at the end */
 	unsigned self;
 	unsigned interval_ms, window_ms;
 	struct health *h;
@@ -88,7 +90,21 @@ static int conn_init(struct peers *p, unsigned i)
 	curl_easy_setopt(c->easy, CURLOPT_NOSIGNAL, 1L);
 	curl_easy_setopt(c->easy, CURLOPT_TIMEOUT_MS, (long)p->cfg.timeout_ms);
 	curl_easy_setopt(c->easy, CURLOPT_CONNECTTIMEOUT_MS, (long)p->cfg.timeout_ms);
-	curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http");
+	curl_easy_setopt(c->easy, CURLOPT_PROTOCOLS_STR, "http,https");
+	/* https: the peer's certificate must chain to cluster.tls_ca (or the
+	 * system's CAs) and name the host of its URL; anything less is an
+	 * unknown peer, never a trusted one. */
+	curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYPEER, 1L);
+	curl_easy_setopt(c->easy, CURLOPT_SSL_VERIFYHOST, 2L);
+	curl_easy_setopt(c->easy, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2);
+	if (p->client.tls_ca[0])
+		curl_easy_setopt(c->easy, CURLOPT_CAINFO, p->client.tls_ca);
+	if (p->client.user[0]) {
+		/* libcurl keeps its own copies; never on a command line or in a URL. */
+		curl_easy_setopt(c->easy, CURLOPT_HTTPAUTH, (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c->easy, CURLOPT_USERNAME, p->client.user);
+		curl_easy_setopt(c->easy, CURLOPT_PASSWORD, p->password);
+	}
 	curl_easy_setopt(c->easy, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c->easy, CURLOPT_PROXY, "");
 	curl_easy_setopt(c->easy, CURLOPT_WRITEFUNCTION, on_data);
@@ -138,8 +154,22 @@ static void finish_request(struct peers *p, unsigned i, CURLcode res)
 	c->busy = false;
 	curl_easy_getinfo(c->easy, CURLINFO_RESPONSE_CODE, &status);
 	if (res != CURLE_OK) {
-		set_error(p, i, c->too_big ? "answer too large" : c->errbuf[0] ? c->errbuf
-								 : curl_easy_strerror(res));
+		const char *text = c->too_big ? "answer too large" : c->errbuf[0] ? c->errbuf
+								  : curl_easy_strerror(res);
+		if (res == CURLE_PEER_FAILED_VERIFICATION)
+			snprintf(why, sizeof why, "TLS: certificate verify failed: %s", text);
+		else if (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_SSL_CACERT_BADFILE ||
+			 res == CURLE_SSL_CERTPROBLEM || res == CURLE_SSL_CIPHER ||
+			 res == CURLE_SSL_ISSUER_ERROR || res == CURLE_SSL_CRL_BADFILE)
+			snprintf(why, sizeof why, "TLS: %s", text);
+		else
+			snprintf(why, sizeof why, "%s", text);
+		set_error(p, i, why);
+		return;
+	}
+	if (status == 401) {
+		set_error(p, i, p->client.user[0] ? "401 unauthorized: the peer refused cluster.user's password"
+						  : "401 unauthorized: the peer wants credentials (cluster.user, cluster.password_file)");
 		return;
 	}
 	if (status != 200) {
@@ -334,11 +364,35 @@ static void peers_free(struct peers *p)
 	}
 	if (p->multi)
 		curl_multi_cleanup(p->multi);
+	explicit_bzero(p->password, sizeof p->password);
 	free(p);
 }
 
-struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
-			  unsigned window_ms, const char *datadir, struct health *h)
+/* The first line of the file, without its line end. The config loader
+ * checked its mode; it is read once, here, and never shown. */
+static int read_password(const char *path, char *out, size_t cap)
+{
+	char buf[512];
+	ssize_t n = read_small(path, buf, sizeof buf, NULL);
+
+	if (n < 0) {
+		explicit_bzero(buf, sizeof buf);
+		return -1;
+	}
+	size_t len = strcspn(buf, "\r\n");
+	int rc = len < cap ? 0 : -1;
+
+	if (rc == 0) {
+		memcpy(out, buf, len);
+		out[len] = '\0';
+	}
+	explicit_bzero(buf, sizeof buf);
+	return rc;
+}
+
+struct peers *peers_start(const struct cluster_cfg *cfg, const struct cluster_client_cfg *client,
+			  unsigned interval_ms, unsigned window_ms, const char *datadir,
+			  struct health *h)
 {
 	struct peers *p = calloc(1, sizeof *p);
 	int rc;
@@ -347,6 +401,19 @@ struct peers *peers_start(const struct cluster_cfg *cfg, unsigned interval_ms,
 		log_warnx("out of memory");
 		return NULL;
 	}
+	p->client = *client;
+	if (client->password_file[0] &&
+	    read_password(client->password_file, p->password, sizeof p->password) != 0) {
+		log_warnx("cluster.password_file %s: cannot read it, or it is larger than a password",
+			  client->password_file);
+		peers_free(p);
+		return NULL;
+	}
+	for (unsigned i = 0; i < cfg->npeers; i++)
+		if (client->user[0] && strncmp(cfg->peers[i].url, "http://", 7) == 0 &&
+		    strcmp(cfg->peers[i].name, cfg->name) != 0)
+			log_warnx("peer %s: cluster.user's password goes in clear over %s; use https",
+				  cfg->peers[i].name, cfg->peers[i].url);
 	p->cfg = *cfg;
 	p->interval_ms = interval_ms;
 	p->window_ms = window_ms;

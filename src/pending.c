@@ -246,6 +246,11 @@ int pending_fd(const struct pending *p, int id)
 	return p->conns[id].fd;
 }
 
+const struct pending_addr *pending_addr_of(const struct pending *p, int id)
+{
+	return &p->addrs[p->conns[id].addr].key;
+}
+
 uint32_t *pending_scanned(struct pending *p, int id)
 {
 	return &p->conns[id].scanned;

@@ -114,6 +114,9 @@ static void assert_same_settings(const struct cfg *a, const struct cfg *b)
 	assert_int_equal(a->http_max_connections, b->http_max_connections);
 	assert_int_equal(a->http_max_connections_per_ip, b->http_max_connections_per_ip);
 	assert_int_equal(a->bodies, b->bodies);
+	assert_string_equal(a->tls.cert, b->tls.cert);
+	assert_string_equal(a->tls.key, b->tls.key);
+	assert_string_equal(a->tls.client_ca, b->tls.client_ca);
 	assert_string_equal(a->mysql.socket, b->mysql.socket);
 	assert_string_equal(a->mysql.host, b->mysql.host);
 	assert_int_equal(a->mysql.port, b->mysql.port);
@@ -454,6 +457,21 @@ static const struct error_case error_cases[] = {
 	{"group inside a group",
 	 "mysql = {\n\tssl = { ca = \"x\"; };\n};\n",
 	 {":2: unknown group 'mysql.ssl'"}},
+	{"unknown key in a nested group",
+	 "http = {\n\ttls = {\n\t\tclientca = \"/x\";\n\t};\n};\n",
+	 {":3: unknown setting 'http.tls.clientca' (did you mean 'http.tls.client_ca'?)"}},
+	{"scalar where a nested group belongs",
+	 "http = {\n\ttls = \"/etc/cert.pem\";\n};\n",
+	 {":2: http.tls: expected a group (tls = { ... };), got a string"}},
+	{"a certificate without its key",
+	 "http = { tls = {\n\tcert = \"/nonexistent/cert.pem\";\n}; };\n",
+	 {":2: http.tls needs both cert and key (or neither, for plain HTTP)"}},
+	{"an unreadable certificate",
+	 "http = { tls = {\n\tcert = \"/nonexistent/cert.pem\";\n\tkey = \"/nonexistent/key.pem\";\n}; };\n",
+	 {":2: http.tls.cert: cannot read /nonexistent/cert.pem: No such file or directory"}},
+	{"a relative certificate path",
+	 "http = { tls = {\n\tcert = \"cert.pem\";\n}; };\n",
+	 {":2: http.tls.cert: \"cert.pem\" is not an absolute path"}},
 	{"scalar where a group belongs",
 	 "policy = 5;\n",
 	 {":1: policy: expected a group (policy = { ... };), got an integer"}},
@@ -708,6 +726,123 @@ static void test_password_needs_private_file(void **state)
 	assert_messages(p.s, (const char *const[]){
 		": holds mysql.password but is writable by group/other (mode 0620); "
 		"chmod 600 it or move the credentials to mysql.defaults_file", NULL});
+}
+
+#define GOOD_HASH "$2b$10$GE1Lo1bbcWTL4YLKSBKb/OyYYnnSGZwMO72mbv8.b6IvD5KHcwWXq"
+
+static void test_auth_users(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("auth-good.conf", 0644,
+		"http = { auth = {\n"
+		"  users = ( { name = \"prometheus\"; hash = \"" GOOD_HASH "\"; },\n"
+		"            { name = \"scraper\"; hash = \"" GOOD_HASH "\"; } );\n"
+		"  protect = \"all\";\n"
+		"}; };\n");
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_equal(c.auth.nusers, 0);
+	assert_int_equal(c.auth.protect, AUTH_PROTECT_INFO);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_int_equal(c.auth.nusers, 2);
+	assert_int_equal(c.auth.protect, AUTH_PROTECT_ALL);
+	assert_string_equal(c.auth.users[0].name, "prometheus");
+	assert_string_equal(c.auth.users[0].hash, GOOD_HASH);
+	assert_string_equal(c.auth.users[1].name, "scraper");
+
+	/* A subject comes only from a certificate http.tls.client_ca verified. */
+	p = fixture("auth-subject.conf", 0644,
+		"http = { auth = {\n"
+		"  users = ( { name = \"scraper\"; subject = \"CN=scraper,O=db\"; } );\n"
+		"}; };\n");
+	assert_int_equal(load(&c, p.s, true), 1);
+	assert_messages(p.s, (const char *const[]){
+		":2: http.auth.users: user \"scraper\" has a subject, but http.tls.client_ca is not set: no client certificate is asked for",
+		NULL});
+}
+
+static void test_auth_users_errors(void **state)
+{
+	struct cfg c;
+	struct path p = fixture("auth-bad.conf", 0644,
+		"http = { auth = {\n"                                                  /* 1 */
+		"  users = ( { name = \"a\"; hash = \"hunter2-clear\"; },\n"           /* 2 */
+		"            { name = \"b\"; hash = \"" GOOD_HASH "\"; subject = \"CN=b\"; },\n" /* 3 */
+		"            { name = \"c\"; },\n"                                    /* 4 */
+		"            { name = \"d:e\"; hash = \"" GOOD_HASH "\"; },\n"        /* 5 */
+		"            { name = \"f\"; hash = \"" GOOD_HASH "\"; password = \"x\"; },\n" /* 6 */
+		"            { name = \"g\"; hash = \"$2y$31$GE1Lo1bbcWTL4YLKSBKb/OyYYnnSGZwMO72mbv8.b6IvD5KHcwWXq\"; },\n" /* 7 */
+		"            { name = \"h\"; hash = \"" GOOD_HASH "\"; },\n"          /* 8 */
+		"            { name = \"h\"; hash = \"" GOOD_HASH "\"; } );\n"        /* 9 */
+		"  protect = \"some\";\n"                                             /* 10 */
+		"  realm = \"x\";\n"                                                  /* 11 */
+		"}; };\n");
+	static const char *const expected[] = {
+		":2: http.auth.users: hash is not a bcrypt ($2b$, $2y$) or yescrypt ($y$) hash "
+		"(a clear password is never accepted; see docs/auth.md)",
+		":3: http.auth.users: user \"b\" needs exactly one of hash and subject",
+		":4: http.auth.users: user \"c\" needs exactly one of hash and subject",
+		":5: http.auth.users: name: a user name cannot hold ':' (basic auth splits there)",
+		":6: http.auth.users: unknown setting 'password' (a user has name, and hash or subject)",
+		":7: http.auth.users: hash has bcrypt cost 31: use 4 to 14 (10 is usual)",
+		":9: http.auth.users: duplicate user \"h\"",
+		":10: http.auth.protect: \"some\" is not a valid value; use \"info\", \"all\" or \"none\"",
+		":11: unknown setting 'http.auth.realm'",
+		NULL,
+	};
+
+	(void)state;
+	cfg_defaults(&c);
+	assert_int_not_equal(load(&c, p.s, true), 0);
+	assert_messages(p.s, expected);
+	assert_no_message_contains("hunter2");
+	assert_int_equal(c.auth.nusers, 0);
+}
+
+static void test_cluster_client(void **state)
+{
+	struct cfg c;
+	struct path pw = fixture("peer-password", 0600, "s3cret\n");
+	struct path pw_public = fixture("peer-password-public", 0644, "s3cret\n");
+	char text[2 * PATH_MAX];
+	struct path p;
+
+	(void)state;
+	snprintf(text, sizeof text, "cluster = { tls_ca = \"/etc/ssl/ca.pem\"; user = \"peer\"; password_file = \"%s\"; };\n", pw.s);
+	p = fixture("client-good.conf", 0600, text);
+	cfg_defaults(&c);
+	if (load(&c, p.s, true) != 0)
+		print_seen();
+	assert_int_equal(seen.count, 0);
+	assert_string_equal(c.cluster_client.user, "peer");
+	assert_string_equal(c.cluster_client.tls_ca, "/etc/ssl/ca.pem");
+	assert_string_equal(c.cluster_client.password_file, pw.s);
+
+	snprintf(text, sizeof text, "cluster = {\n user = \"peer\";\n password_file = \"%s\";\n};\n", pw_public.s);
+	p = fixture("client-public.conf", 0600, text);
+	cfg_defaults(&c);
+	assert_int_equal(load(&c, p.s, true), 1);
+	snprintf(text, sizeof text, ":3: cluster.password_file: %s is readable by group/other (mode 0644); chmod 600 it",
+		 pw_public.s);
+	assert_messages(p.s, (const char *const[]){text, NULL});
+	assert_no_message_contains("s3cret");
+
+	p = fixture("client-half.conf", 0600,
+		    "cluster = {\n user = \"peer\";\n tls_ca = \"ca.pem\";\n};\n");
+	assert_int_equal(load(&c, p.s, true), 2);
+	assert_messages(p.s, (const char *const[]){
+		":3: cluster.tls_ca: \"ca.pem\" is not an absolute path",
+		":2: cluster.user is set but cluster.password_file is not", NULL});
+
+	p = fixture("client-missing.conf", 0600,
+		    "cluster = {\n password_file = \"/nonexistent/pw\";\n};\n");
+	assert_int_equal(load(&c, p.s, true), 2);
+	assert_messages(p.s, (const char *const[]){
+		":2: cluster.password_file is set but cluster.user is not",
+		":2: cluster.password_file: cannot read /nonexistent/pw: No such file or directory", NULL});
 }
 
 static void test_password_in_private_file(void **state)
@@ -1000,7 +1135,7 @@ static void test_cluster_errors(void **state)
 		"  name = \"db9\";\n"                                                          /* 2 */
 		"  peers = ( { name = \"db1\"; url = \"http://10.0.0.1:9200\"; priority = 1; },\n" /* 3 */
 		"            { name = \"db1\"; url = \"http://10.0.0.2:9200\"; priority = 2; },\n" /* 4 */
-		"            { name = \"db3\"; url = \"https://10.0.0.3:9200\"; priority = 3; },\n" /* 5 */
+		"            { name = \"db3\"; url = \"ftp://10.0.0.3:9200\"; priority = 3; },\n" /* 5 */
 		"            { name = \"db4\"; url = \"http://10.0.0.4:9200\"; priority = -1; },\n" /* 6 */
 		"            { name = \"db5\"; url = \"http://10.0.0.5\"; prio = 5; },\n"    /* 7 */
 		"            { name = \"db 6\"; url = \"http://10.0.0.6:9200\"; priority = 6; },\n" /* 8 */
@@ -1008,7 +1143,7 @@ static void test_cluster_errors(void **state)
 		"};\n");
 	static const char *const expected[] = {
 		":4: cluster.peers: duplicate peer name \"db1\" (first at line 3)",
-		":5: cluster.peers: url \"https://10.0.0.3:9200\" is not http://HOST:PORT (the peer agent's HTTP address)",
+		":5: cluster.peers: url \"ftp://10.0.0.3:9200\" is not http://HOST:PORT or https://HOST:PORT (the peer agent's address)",
 		":6: cluster.peers: priority: -1 is out of range (0..1000000)",
 		":7: cluster.peers: url \"http://10.0.0.5\" is not http://HOST:PORT: missing :PORT",
 		":7: cluster.peers: unknown setting 'prio' (a peer has name, url and priority)",
@@ -1132,13 +1267,17 @@ static void test_described_rows_are_the_table(void **state)
 	(void)state;
 	cfg_defaults(&defaults);
 	for (; cfg_key_describe(n, &k) == 0; n++) {
-		const char *dot = strchr(k.name, '.');
+		size_t used = 0, groups = 0;
+		const char *name = k.name, *dot;
 
-		if (dot)
-			snprintf(text, sizeof text, "%.*s = { %s = %s; };\n",
-				 (int)(dot - k.name), k.name, dot + 1, k.def);
-		else
-			snprintf(text, sizeof text, "%s = %s;\n", k.name, k.def);
+		/* "http.tls.cert" is http = { tls = { cert = ...; }; }; */
+		for (; (dot = strchr(name, '.')); name = dot + 1, groups++)
+			used += (size_t)snprintf(text + used, sizeof text - used, "%.*s = { ",
+						 (int)(dot - name), name);
+		used += (size_t)snprintf(text + used, sizeof text - used, "%s = %s;", name, k.def);
+		while (groups--)
+			used += (size_t)snprintf(text + used, sizeof text - used, " };");
+		snprintf(text + used, sizeof text - used, "\n");
 		struct path p = fixture("described.conf", 0600, text);
 		cfg_defaults(&c);
 		if (load(&c, p.s, true) != 0) {
@@ -1177,6 +1316,9 @@ int main(void)
 		cmocka_unit_test(test_unreadable_file),
 		cmocka_unit_test(test_password_needs_private_file),
 		cmocka_unit_test(test_password_in_private_file),
+		cmocka_unit_test(test_auth_users),
+		cmocka_unit_test(test_auth_users_errors),
+		cmocka_unit_test(test_cluster_client),
 		cmocka_unit_test(test_public_file_without_password),
 		cmocka_unit_test(test_password_never_echoed),
 		cmocka_unit_test(test_include_relative_to_file),

@@ -69,7 +69,7 @@ static void test_every_bad_entry_reported(void **state)
 	(void)state;
 	assert_false(parse("peers = ( { name = \"db1\"; url = \"http://a:1\"; priority = 1; },\n"
 			   "  { name = \"db1\"; url = \"http://b:1\"; priority = 2; },\n"
-			   "  { name = \"db 3\"; url = \"https://c:1\"; priority = -1; },\n"
+			   "  { name = \"db 3\"; url = \"ftp://c:1\"; priority = -1; },\n"
 			   "  { name = \"db4\"; url = \"http://d:1\"; },\n"
 			   "  5 );", &cc, &s));
 	assert_int_equal(cc.npeers, 0);
@@ -77,7 +77,7 @@ static void test_every_bad_entry_reported(void **state)
 	assert_string_equal(s.text[0], "cluster.peers: duplicate peer name \"db1\" (first at line 1)");
 	assert_int_equal(s.line[0], 2);
 	assert_string_equal(s.text[1], "cluster.peers: name \"db 3\" is not a name: use letters, digits, '.', '_' and '-'");
-	assert_string_equal(s.text[2], "cluster.peers: url \"https://c:1\" is not http://HOST:PORT (the peer agent's HTTP address)");
+	assert_string_equal(s.text[2], "cluster.peers: url \"ftp://c:1\" is not http://HOST:PORT or https://HOST:PORT (the peer agent's address)");
 	assert_string_equal(s.text[3], "cluster.peers: priority: -1 is out of range (0..1000000)");
 	assert_string_equal(s.text[4], "cluster.peers: a peer needs name, url and priority (missing priority)");
 	assert_string_equal(s.text[5], "cluster.peers: expected a group { name = ...; url = ...; priority = N; }, got an integer");
@@ -89,6 +89,7 @@ static void test_urls(void **state)
 
 	(void)state;
 	assert_true(cfgpeers_url_valid("http://db1.example:9200", why, sizeof why));
+	assert_true(cfgpeers_url_valid("https://db1.example:9200/", why, sizeof why));
 	assert_false(cfgpeers_url_valid("http://:9200", why, sizeof why));
 	assert_string_equal(why, "is not http://HOST:PORT: no host");
 	assert_false(cfgpeers_url_valid("http://*:9200", why, sizeof why));
