@@ -20,11 +20,11 @@ source "$CCK_REPO/tests/integration/auth_lib.sh"
 
 d=$CCK_TMP/tls
 mkdir -p "$d"
-tls_ca "$d" ca
-tls_ca "$d" other-ca
-tls_cert "$d" ca agent "/CN=agent"
-tls_cert "$d" ca scraper "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
-tls_cert "$d" other-ca intruder "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
+auth_tls_ca "$d" ca
+auth_tls_ca "$d" other-ca
+auth_tls_cert "$d" ca agent "/CN=agent"
+auth_tls_cert "$d" ca scraper "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
+auth_tls_cert "$d" other-ca intruder "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
 use_https_agents "$d/ca.pem"
 auth_user peer
 (umask 077; printf '%s\n' "$AUTH_PW" >"$d/peer.pw"; printf 'not-%s\n' "$AUTH_PW" >"$d/wrong.pw")
@@ -44,15 +44,15 @@ $(cluster_conf "db$1" | sed -e 's#http://#https://#g' -e 's/interval_ms = 250;/i
 }
 
 for a in 1 2 3; do https_agent_start "$a" ca "$d/peer.pw"; done
-wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 30 "agent1's /writer over HTTPS to answer 200"
+auth_wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 30 "agent1's /writer over HTTPS to answer 200"
 for a in 2 3; do
-	wait_https - "${AGENT_PORT[a]}" /writer 503 '^not writer: db1 is the writer' 30 "agent$a to see db1 the writer over HTTPS"
+	auth_wait_https - "${AGENT_PORT[a]}" /writer 503 '^not writer: db1 is the writer' 30 "agent$a to see db1 the writer over HTTPS"
 done
-wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 '^cluster seen from db2: writer db1 .*db1 .*ms ago.*db3 .*ms ago' 10 \
+auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 '^cluster seen from db2: writer db1 .*db1 .*ms ago.*db3 .*ms ago' 10 \
 	"agent2's /cluster to show every peer answering"
 echo "ok: over HTTPS with the CA and the password: db1 the writer, every peer seen" >&2
 # The peers' credentials are refused to anyone else, and never logged.
-[[ $(https_get - "${AGENT_PORT[1]}" /status) == "401 "* ]] || fail "/status over HTTPS without credentials"
+[[ $(auth_https_get - "${AGENT_PORT[1]}" /status) == "401 "* ]] || fail "/status over HTTPS without credentials"
 for a in 1 2 3; do
 	if grep -qF "$AUTH_PW" "$CCK_LOGDIR/agent$a.log" || grep -qF "$(head -n 1 "$d/peer.pw")" "$CCK_LOGDIR/agent$a.log"; then
 		fail "agent$a's log shows a password"
@@ -78,26 +78,26 @@ echo "ok: /metrics over HTTPS with credentials passes promtool" >&2
 # A wrong password: the peers answer 401, agent2 cannot see them and
 # cannot prove db1 is not the writer: 503.
 https_agent_start 2 ca "$d/wrong.pw"
-wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 \
+auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 \
 	'db1 \(priority 1\): unknown: 401 unauthorized.*db3 \(priority 3\): unknown: 401 unauthorized' 15 \
 	"agent2's /cluster to show db1 and db3 unknown: 401"
-wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(401 unauthorized' 10 \
+auth_wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(401 unauthorized' 10 \
 	"agent2's /writer to fail closed on the 401"
-wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
+auth_wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
 echo "ok: wrong password: peers unknown (401), /writer fails closed" >&2
 
 # The wrong CA: the peers' certificate does not verify.
 https_agent_start 2 other-ca "$d/peer.pw"
 # (/cluster shows each peer's latest failure: one at a time.)
 for peer in 'db1 \(priority 1\)' 'db3 \(priority 3\)'; do
-	wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 "$peer: unknown: TLS: certificate verify failed" 15 \
+	auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 "$peer: unknown: TLS: certificate verify failed" 15 \
 		"agent2's /cluster to show ${peer%% *} unknown: TLS"
 done
-wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(' 10 \
+auth_wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: cannot see db1 \(' 10 \
 	"agent2's /writer to fail closed on the certificate"
-got=$(https_get prometheus "${AGENT_PORT[2]}" /cluster)
+got=$(auth_https_get prometheus "${AGENT_PORT[2]}" /cluster)
 [[ $got != *' ms ago; '*'db1'* && $got != *'db1 (priority 1): ready'* ]] || fail "agent2 still trusts db1: $got"
-wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
+auth_wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still the writer"
 # The log has the first failure of each peer (on a loaded box, a timeout
 # may come before the certificate is even seen); /cluster the latest.
 grep -qE 'peer db1 \(https://127.0.0.1:[0-9]*/status\): (TLS: certificate verify failed|.*timed out|SSL connection timeout)' \
@@ -106,9 +106,9 @@ echo "ok: wrong CA: peers unknown (TLS), /writer fails closed" >&2
 
 # Right again.
 https_agent_start 2 ca "$d/peer.pw"
-wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 'writer db1' 15 "agent2's /cluster with the right CA again"
-wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: db1 is the writer' 15 "agent2 deferring to db1 again"
-wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 \
+auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 'writer db1' 15 "agent2's /cluster with the right CA again"
+auth_wait_https - "${AGENT_PORT[2]}" /writer 503 '^not writer: db1 is the writer' 15 "agent2 deferring to db1 again"
+auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 \
 	'1 db1 \(priority 1\): ready \(200\)[^|]* ms ago; in our Primary Component \|.*3 db3 \(priority 3\): ready \(200\)[^|]* ms ago; in our Primary Component' \
 	15 "agent2's /cluster to show db1 and db3 answering again"
 # agent1 logs every change of its role: it became the writer once and stayed.
