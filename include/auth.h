@@ -117,7 +117,8 @@ enum auth_reason auth_verify(struct auth *a, struct auth_check *chk);
  * False (chk untouched but its password wiped) when the queue is full. */
 bool auth_submit(struct auth *a, struct auth_check *chk);
 
-/* Returns once no check is queued or being checked (NULL: at once). */
+/* Returns once every check queued before the call is done (NULL: at
+ * once); later ones do not hold it. */
 void auth_wait_idle(struct auth *a);
 
 /* A refusal, counted by the caller; logged here, summarised (the first

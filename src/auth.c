@@ -240,7 +240,7 @@ struct auth {
 	pthread_cond_t wake;
 	struct auth_check *head, *tail;
 	unsigned queued;
-	bool checking;
+	unsigned long long submitted, completed; /* checks queued, and done, ever */
 	pthread_cond_t idle;
 };
 
@@ -360,7 +360,10 @@ void auth_wait_idle(struct auth *a)
 	if (!a || !a->threaded)
 		return;
 	pthread_mutex_lock(&a->lock);
-	while (a->head || a->checking)
+	/* Only what is queued now (FIFO): a flood that keeps the queue full
+	 * cannot hold the caller. */
+	unsigned long long target = a->submitted;
+	while (a->completed < target)
 		pthread_cond_wait(&a->idle, &a->lock);
 	pthread_mutex_unlock(&a->lock);
 }
@@ -451,6 +454,7 @@ bool auth_submit(struct auth *a, struct auth_check *chk)
 			a->head = chk;
 		a->tail = chk;
 		a->queued++;
+		a->submitted++;
 		pthread_cond_signal(&a->wake);
 		ok = true;
 	}
@@ -479,7 +483,6 @@ static void *verifier(void *arg)
 		if (!a->head)
 			a->tail = NULL;
 		a->queued--;
-		a->checking = true;
 		bool stopping = a->stopping;
 		pthread_mutex_unlock(&a->lock);
 		if (stopping) {
@@ -490,9 +493,8 @@ static void *verifier(void *arg)
 		}
 		chk->done(chk->ctx);
 		pthread_mutex_lock(&a->lock);
-		a->checking = false;
-		if (!a->head)
-			pthread_cond_broadcast(&a->idle);
+		a->completed++;
+		pthread_cond_broadcast(&a->idle);
 	}
 	pthread_mutex_unlock(&a->lock);
 	return NULL;

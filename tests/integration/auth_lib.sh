@@ -40,9 +40,9 @@ unauthorized_count() {
 	awk -v want="clustercheckd_http_unauthorized_total{reason=\"$2\"}" '$1 == want { print $2 }' "$1"
 }
 
-# tls_ca DIR NAME: a private CA (ECDSA P-256, 2 days) in DIR/NAME.pem with
+# auth_tls_ca DIR NAME: a private CA (ECDSA P-256, 2 days) in DIR/NAME.pem with
 # its key in DIR/NAME.key, as docs/auth.md shows with openssl.
-tls_ca() {
+auth_tls_ca() {
 	local dir=$1 name=$2
 	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
 		-subj "/CN=$name" -keyout "$dir/$name.key" -out "$dir/$name.pem" 2>/dev/null ||
@@ -50,10 +50,10 @@ tls_ca() {
 	chmod 600 "$dir/$name.key"
 }
 
-# tls_cert DIR CA NAME SUBJECT [EXT]: a certificate signed by CA in
+# auth_tls_cert DIR CA NAME SUBJECT [EXT]: a certificate signed by CA in
 # DIR/NAME.pem, key DIR/NAME.key (mode 600). EXT: openssl extensions,
 # default a server certificate for 127.0.0.1.
-tls_cert() {
+auth_tls_cert() {
 	local dir=$1 ca=$2 name=$3 subj=$4 ext=${5:-"subjectAltName=IP:127.0.0.1
 extendedKeyUsage=serverAuth"}
 	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "$subj" \
@@ -80,9 +80,9 @@ use_https_agents() {
 	}
 }
 
-# https_get WHO PORT PATH -> "CODE BODY" over HTTPS (body newlines squashed),
+# auth_https_get WHO PORT PATH -> "CODE BODY" over HTTPS (body newlines squashed),
 # as WHO (auth_user) or with no credentials (-).
-https_get() {
+auth_https_get() {
 	local who=$1 port=$2 path=$3 out code args=(-s --max-time 5 --cacert "$HTTPS_CA")
 	[[ $who == - ]] || args+=(-K "$CCK_TMP/curl-$who.cfg")
 	out=$(curl "${args[@]}" -w '\n%{http_code}' "https://127.0.0.1:$port$path") || true
@@ -93,12 +93,12 @@ https_get() {
 	printf '%s %s\n' "${code:-000}" "$out"
 }
 
-# wait_https WHO PORT PATH CODE BODY_REGEX TIMEOUT_S WHAT
-wait_https() {
+# auth_wait_https WHO PORT PATH CODE BODY_REGEX TIMEOUT_S WHAT
+auth_wait_https() {
 	local who=$1 port=$2 path=$3 want=$4 re=$5 timeout=$6 what=$7
 	_https_is() {
 		local got
-		got=$(https_get "$who" "$port" "$path")
+		got=$(auth_https_get "$who" "$port" "$path")
 		echo "${got:0:400}"
 		[[ ${got%% *} == "$want" && ${got#* } =~ $re ]]
 	}

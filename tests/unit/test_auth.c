@@ -303,6 +303,37 @@ static void test_engine_verifier_queue(void **state)
 	assert_int_equal(chk[accepted - 1].result, AUTH_BUSY);
 }
 
+static void test_wait_idle_waits_for_what_is_queued(void **state)
+{
+	struct auth_cfg c = two_users();
+	struct waiter w = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0};
+	static const char *const headers[3] = {
+		"Basic cHJvbWV0aGV1czp3cm9uZzAw", "Basic cHJvbWV0aGV1czp3cm9uZzAx",
+		"Basic cHJvbWV0aGV1czpzM2NyZXQ=",
+	};
+	struct auth_check chk[3];
+	char err[128];
+	struct auth *a = auth_new(&c, true, err, sizeof err);
+
+	(void)state;
+	assert_non_null(a);
+	auth_wait_idle(a); /* nothing queued: at once */
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(auth_begin(a, headers[i], NULL, &chk[i]), AUTH_PENDING);
+		chk[i].done = on_done;
+		chk[i].ctx = &w;
+		assert_true(auth_submit(a, &chk[i]));
+	}
+	auth_wait_idle(a);
+	pthread_mutex_lock(&w.lock);
+	assert_int_equal(w.done, 3);
+	pthread_mutex_unlock(&w.lock);
+	assert_int_equal(chk[0].result, AUTH_WRONG_PASSWORD);
+	assert_int_equal(chk[2].result, AUTH_OK);
+	auth_free(a);
+	auth_wait_idle(NULL);
+}
+
 static void test_reason_names(void **state)
 {
 	(void)state;
@@ -322,6 +353,7 @@ int main(void)
 		cmocka_unit_test(test_protect_classes),
 		cmocka_unit_test(test_engine_inline),
 		cmocka_unit_test(test_engine_verifier_queue),
+		cmocka_unit_test(test_wait_idle_waits_for_what_is_queued),
 		cmocka_unit_test(test_reason_names),
 	};
 
