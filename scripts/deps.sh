@@ -19,8 +19,10 @@ build_pkgs=(gcc make pkg-config libmicrohttpd-dev libmariadb-dev libconfig-dev
 # valgrind: the unit suite runs under it too. clang + libclang-rt-14-dev
 # (libFuzzer; only Recommended by clang, and we install without those): fuzz smoke.
 # whois: its mkpasswd makes the bcrypt hashes of http.auth.users (docs/auth.md).
+# openssl: the HTTPS scenarios make their CA and certificates at test time.
+# wrk: the bench's keep-alive comparison.
 test_pkgs=(mariadb-server mariadb-client mariadb-backup galera-4 rsync haproxy xinetd curl socat valgrind
-           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev whois)
+           procps iproute2 systemd jq prometheus clang libclang-rt-14-dev whois openssl wrk)
 # make deb / the package test: Debian's packaging tools; groff-base renders
 # the man pages (man -l) and lets lintian check them.
 test_pkgs+=(debhelper dpkg-dev fakeroot lintian groff-base man-db)

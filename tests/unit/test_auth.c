@@ -288,7 +288,10 @@ static void test_engine_verifier_queue(void **state)
 	assert_true(accepted >= AUTH_QUEUE_MAX && accepted <= AUTH_QUEUE_MAX + 1);
 	assert_int_equal(accepted + refused, (int)(sizeof chk / sizeof chk[0]));
 	/* Once the first is checked, stopping completes every other accepted
-	 * one: the one being checked, then the waiting ones as busy. */
+	 * one: checked, or refused as busy if still waiting. How many the
+	 * verifier gets through before the stop is the scheduler's business
+	 * (under valgrind it may be all of them), so only the count and the
+	 * kinds are asserted. */
 	pthread_mutex_lock(&w.lock);
 	while (w.done == 0)
 		pthread_cond_wait(&w.cond, &w.lock);
@@ -300,7 +303,6 @@ static void test_engine_verifier_queue(void **state)
 	for (int i = 0; i < accepted; i++)
 		assert_true(chk[i].result == AUTH_WRONG_PASSWORD || chk[i].result == AUTH_BUSY);
 	assert_int_equal(chk[0].result, AUTH_WRONG_PASSWORD);
-	assert_int_equal(chk[accepted - 1].result, AUTH_BUSY);
 }
 
 static void test_wait_idle_waits_for_what_is_queued(void **state)
