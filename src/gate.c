@@ -553,12 +553,44 @@ static rlim_t raise_nofile(void)
 	return r.rlim_cur;
 }
 
+/* Every waiting connection is a descriptor: with fewer than asked for,
+ * hold what the limit allows and say how to raise it. */
+static unsigned fit_capacity(unsigned want, rlim_t nofile)
+{
+	unsigned cap = want;
+
+	if (nofile != RLIM_INFINITY && (rlim_t)want + GATE_FD_RESERVE > nofile) {
+		cap = nofile > GATE_FD_RESERVE + 16 ? (unsigned)(nofile - GATE_FD_RESERVE) : 16;
+		log_warnx("http: the open files limit (%llu) allows %u waiting connections, not "
+			  "http.max_connections = %u: raise LimitNOFILE (or ulimit -n)",
+			  (unsigned long long)nofile, cap, want);
+	}
+	return cap;
+}
+
+/* On a TLS port: who is handshaking inside the engine, and the ClientHellos
+ * waiting in the gate for a handshake slot. */
+static int tls_tables_new(struct gate *g, unsigned cap)
+{
+	unsigned h = cap < GATE_TLS_HANDSHAKES ? cap : GATE_TLS_HANDSHAKES;
+
+	g->engine = pending_new(h, GATE_TLS_PER_ADDR);
+	g->in_engine = malloc(h * sizeof *g->in_engine);
+	g->waitq_cap = cap;
+	g->waitq = malloc(cap * sizeof *g->waitq);
+	if (!g->engine || !g->in_engine || !g->waitq)
+		return -1;
+	for (unsigned i = 0; i < h; i++)
+		g->in_engine[i].fd = -1;
+	return 0;
+}
+
 struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 {
 	struct gate *g = calloc(1, sizeof *g);
 	struct epoll_event ev;
 	rlim_t nofile = raise_nofile();
-	unsigned cap = o->capacity;
+	unsigned cap;
 	int rc;
 
 	if (!g) {
@@ -567,35 +599,13 @@ struct gate *gate_start(const struct gate_opts *o, char *err, size_t errlen)
 	}
 	g->o = *o;
 	g->epfd = g->wake_fd = -1;
-	if (nofile != RLIM_INFINITY && (rlim_t)cap + GATE_FD_RESERVE > nofile) {
-		cap = nofile > GATE_FD_RESERVE + 16 ? (unsigned)(nofile - GATE_FD_RESERVE) : 16;
-		log_warnx("http: the open files limit (%llu) allows %u waiting connections, not "
-			  "http.max_connections = %u: raise LimitNOFILE (or ulimit -n)",
-			  (unsigned long long)nofile, cap, o->capacity);
-	}
-	g->o.capacity = cap;
+	g->o.capacity = cap = fit_capacity(o->capacity, nofile);
 	pthread_mutex_init(&g->lock, NULL);
-	if (o->tls) {
-		unsigned h = cap < GATE_TLS_HANDSHAKES ? cap : GATE_TLS_HANDSHAKES;
-
-		g->engine = pending_new(h, GATE_TLS_PER_ADDR);
-		g->in_engine = malloc(h * sizeof *g->in_engine);
-		if (!g->engine || !g->in_engine) {
-			snprintf(err, errlen, "http: out of memory");
-			goto fail;
-		}
-		for (unsigned i = 0; i < h; i++)
-			g->in_engine[i].fd = -1;
+	if (o->tls && tls_tables_new(g, cap) != 0) {
+		snprintf(err, errlen, "http: out of memory");
+		goto fail;
 	}
 	g->pending = pending_new(cap, o->per_addr);
-	if (o->tls) {
-		g->waitq_cap = cap;
-		g->waitq = malloc(cap * sizeof *g->waitq);
-		if (!g->waitq) {
-			snprintf(err, errlen, "http: out of memory");
-			goto fail;
-		}
-	}
 	g->buf = malloc(o->head_max);
 	g->epfd = epoll_create1(EPOLL_CLOEXEC);
 	g->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
