@@ -157,13 +157,13 @@ static void finish_request(struct peers *p, unsigned i, CURLcode res)
 		const char *text = c->too_big ? "answer too large" : c->errbuf[0] ? c->errbuf
 								  : curl_easy_strerror(res);
 		if (res == CURLE_PEER_FAILED_VERIFICATION)
-			snprintf(why, sizeof why, "TLS: certificate verify failed: %s", text);
+			snprintf(why, sizeof why, "TLS: certificate verify failed: %.120s", text);
 		else if (res == CURLE_SSL_CONNECT_ERROR || res == CURLE_SSL_CACERT_BADFILE ||
 			 res == CURLE_SSL_CERTPROBLEM || res == CURLE_SSL_CIPHER ||
 			 res == CURLE_SSL_ISSUER_ERROR || res == CURLE_SSL_CRL_BADFILE)
-			snprintf(why, sizeof why, "TLS: %s", text);
+			snprintf(why, sizeof why, "TLS: %.150s", text);
 		else
-			snprintf(why, sizeof why, "%s", text);
+			snprintf(why, sizeof why, "%.155s", text);
 		set_error(p, i, why);
 		return;
 	}

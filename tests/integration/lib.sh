@@ -856,10 +856,10 @@ http_code() {
 # http_body PORT [PATH] -> body of a GET
 http_body() { _curl "http://127.0.0.1:$1${2:-/}" || true; }
 
-# http_get PORT [PATH] -> "CODE BODY" from one request (body newlines squashed)
-http_get() {
-	local out code
-	out=$(_curl -w '\n%{http_code}' "http://127.0.0.1:$1${2:-/}") || true
+# code_and_body OUT -> "CODE BODY" from curl's output with -w '\n%{http_code}'
+# (body newlines squashed, 000 = no answer)
+code_and_body() {
+	local out=$1 code
 	code=${out##*$'\n'}
 	out=${out%$'\n'*}
 	[[ $out == "$code" ]] && out=
@@ -867,6 +867,11 @@ http_get() {
 	out=${out//$'\n'/ }
 	out=${out%"${out##*[![:space:]]}"}
 	printf '%s %s\n' "${code:-000}" "$out"
+}
+
+# http_get PORT [PATH] -> "CODE BODY" from one request
+http_get() {
+	code_and_body "$(_curl -w '\n%{http_code}' "http://127.0.0.1:$1${2:-/}" || true)"
 }
 
 # http_raw PORT REQUEST_BYTES -> the raw response (printf-escapes allowed)

@@ -34,17 +34,10 @@ tls_conf() {
 
 # https_get PORT PATH CA [curl options] -> "CODE BODY" (000 = no answer)
 https_get() {
-	local port=$1 path=$2 ca=$3 out code
+	local port=$1 path=$2 ca=$3
 	shift 3
-	out=$(curl -s --max-time 3 --cacert "$TLS_DIR/$ca-ca.pem" -w '\n%{http_code}' "$@" \
-		"https://localhost:$port$path") || true
-	code=${out##*$'\n'}
-	out=${out%$'\n'*}
-	[[ $out == "$code" ]] && out=
-	out=${out//$'\r'/}
-	out=${out//$'\n'/ }
-	out=${out%"${out##*[![:space:]]}"}
-	printf '%s %s\n' "${code:-000}" "$out"
+	code_and_body "$(curl -s --max-time 3 --cacert "$TLS_DIR/$ca-ca.pem" -w '\n%{http_code}' "$@" \
+		"https://localhost:$port$path" || true)"
 }
 
 # tls_subject PORT: the subject of the certificate the agent serves now

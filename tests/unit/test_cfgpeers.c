@@ -11,34 +11,17 @@
 #include <string.h>
 
 #include "cfgpeers.h"
-
-struct said {
-	int n;
-	char text[8][512];
-	unsigned line[8];
-};
-
-static void collect(void *ctx, const config_setting_t *where, const char *msg)
-{
-	struct said *s = ctx;
-
-	if (s->n < 8) {
-		snprintf(s->text[s->n], sizeof s->text[0], "%s", msg);
-		s->line[s->n] = where ? config_setting_source_line(where) : 0;
-	}
-	s->n++;
-}
+#include "said.h"
 
 static bool parse(const char *text, struct cluster_cfg *cc, struct said *s)
 {
 	config_t cf;
+	const config_setting_t *list = said_read(&cf, text, "peers", s);
 	bool ok;
 
-	memset(s, 0, sizeof *s);
 	memset(cc, 0, sizeof *cc);
-	config_init(&cf);
-	assert_int_equal(config_read_string(&cf, text), CONFIG_TRUE);
-	ok = cfgpeers_parse(config_lookup(&cf, "peers"), "cluster.peers", cc, collect, s);
+	assert_non_null(list);
+	ok = cfgpeers_parse(list, "cluster.peers", cc, said_collect, s);
 	config_destroy(&cf);
 	return ok;
 }
@@ -108,7 +91,7 @@ static void test_cross_checks(void **state)
 	(void)state;
 	snprintf(cc.peers[0].name, sizeof cc.peers[0].name, "db1");
 	snprintf(cc.peers[1].name, sizeof cc.peers[1].name, "db2");
-	cfgpeers_check(&cc, 3000, &w, collect, &s);
+	cfgpeers_check(&cc, 3000, &w, said_collect, &s);
 	assert_int_equal(s.n, 3);
 	assert_string_equal(s.text[0], "cluster.name \"db9\" is not one of cluster.peers (db1, db2)");
 	assert_string_equal(s.text[1], "cluster.failback_delay_ms (6000) must be at least 2 x poll.stale_after_ms + cluster.timeout_ms (9000): every agent must see a returning node before it ranks");
@@ -118,12 +101,12 @@ static void test_cross_checks(void **state)
 	snprintf(cc.name, sizeof cc.name, "db2");
 	cc.failback_delay_ms = 9000;
 	cc.timeout_ms = 2999;
-	cfgpeers_check(&cc, 3000, &w, collect, &s);
+	cfgpeers_check(&cc, 3000, &w, said_collect, &s);
 	assert_int_equal(s.n, 0);
 	/* No peers: not cluster-aware, nothing to check. */
 	cc.npeers = 0;
 	cc.timeout_ms = 99999;
-	cfgpeers_check(&cc, 3000, &w, collect, &s);
+	cfgpeers_check(&cc, 3000, &w, said_collect, &s);
 	assert_int_equal(s.n, 0);
 }
 

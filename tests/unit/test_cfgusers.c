@@ -12,37 +12,18 @@
 #include <string.h>
 
 #include "cfgusers.h"
+#include "said.h"
 
 #define GOOD_HASH "$2b$10$GE1Lo1bbcWTL4YLKSBKb/OyYYnnSGZwMO72mbv8.b6IvD5KHcwWXq"
-#define SAID_MAX 16
-
-struct said {
-	int n;
-	char text[SAID_MAX][512];
-	unsigned line[SAID_MAX];
-};
-
-static void collect(void *ctx, const config_setting_t *where, const char *msg)
-{
-	struct said *s = ctx;
-
-	if (s->n < SAID_MAX) {
-		snprintf(s->text[s->n], sizeof s->text[0], "%s", msg);
-		s->line[s->n] = where ? config_setting_source_line(where) : 0;
-	}
-	s->n++;
-}
-
 static bool parse(const char *text, struct auth_cfg *ac, struct said *s)
 {
 	config_t cf;
+	const config_setting_t *list = said_read(&cf, text, "users", s);
 	bool ok;
 
-	memset(s, 0, sizeof *s);
 	memset(ac, 0, sizeof *ac);
-	config_init(&cf);
-	assert_int_equal(config_read_string(&cf, text), CONFIG_TRUE);
-	ok = cfgusers_parse(config_lookup(&cf, "users"), "http.auth.users", ac, collect, s);
+	assert_non_null(list);
+	ok = cfgusers_parse(list, "http.auth.users", ac, said_collect, s);
 	config_destroy(&cf);
 	return ok;
 }
@@ -161,15 +142,15 @@ static void test_subjects_need_client_ca(void **state)
 	(void)state;
 	assert_true(parse("users = ( { name = \"p\"; hash = \"" GOOD_HASH "\"; },\n"
 			  "  { name = \"scraper\"; subject = \"CN=scraper\"; } );", &ac, &s));
-	cfgusers_check_subjects(&ac, true, NULL, collect, &s);
+	cfgusers_check_subjects(&ac, true, NULL, said_collect, &s);
 	assert_int_equal(s.n, 0);
-	cfgusers_check_subjects(&ac, false, NULL, collect, &s);
+	cfgusers_check_subjects(&ac, false, NULL, said_collect, &s);
 	assert_int_equal(s.n, 1);
 	assert_string_equal(s.text[0], "http.auth.users: user \"scraper\" has a subject, but http.tls.client_ca "
 		"is not set: no client certificate is asked for");
 
 	assert_true(parse("users = ( { name = \"p\"; hash = \"" GOOD_HASH "\"; } );", &ac, &s));
-	cfgusers_check_subjects(&ac, false, NULL, collect, &s);
+	cfgusers_check_subjects(&ac, false, NULL, said_collect, &s);
 	assert_int_equal(s.n, 0);
 }
 
