@@ -2,7 +2,8 @@
 # Helpers for the authentication scenarios (t_auth_*.sh): a user with a
 # bcrypt hash made the way docs/auth.md says (mkpasswd, package whois), and
 # curl with that user's credentials from a private config file, never on
-# its command line.
+# its command line. Certificates come from tls.sh.
+source "$CCK_REPO/tests/integration/tls.sh"
 
 # auth_user NAME: a fresh random password for NAME in AUTH_PW, its bcrypt
 # hash (cost 10) in AUTH_HASH, and $CCK_TMP/curl-NAME.cfg (mode 600) that
@@ -40,30 +41,6 @@ unauthorized_count() {
 	awk -v want="clustercheckd_http_unauthorized_total{reason=\"$2\"}" '$1 == want { print $2 }' "$1"
 }
 
-# auth_tls_ca DIR NAME: a private CA (ECDSA P-256, 2 days) in DIR/NAME.pem with
-# its key in DIR/NAME.key, as docs/auth.md shows with openssl.
-auth_tls_ca() {
-	local dir=$1 name=$2
-	openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 \
-		-subj "/CN=$name" -keyout "$dir/$name.key" -out "$dir/$name.pem" 2>/dev/null ||
-		fail "openssl could not make the CA $name"
-	chmod 600 "$dir/$name.key"
-}
-
-# auth_tls_cert DIR CA NAME SUBJECT [EXT]: a certificate signed by CA in
-# DIR/NAME.pem, key DIR/NAME.key (mode 600). EXT: openssl extensions,
-# default a server certificate for 127.0.0.1.
-auth_tls_cert() {
-	local dir=$1 ca=$2 name=$3 subj=$4 ext=${5:-"subjectAltName=IP:127.0.0.1
-extendedKeyUsage=serverAuth"}
-	openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "$subj" \
-		-keyout "$dir/$name.key" -out "$dir/$name.csr" 2>/dev/null &&
-		openssl x509 -req -in "$dir/$name.csr" -CA "$dir/$ca.pem" -CAkey "$dir/$ca.key" -CAcreateserial \
-			-days 2 -extfile <(printf '%s\n' "$ext") -out "$dir/$name.pem" 2>/dev/null ||
-		fail "openssl could not make the certificate $name"
-	chmod 600 "$dir/$name.key"
-}
-
 # use_https_agents CAFILE: agent_start's wait for an answer asks over
 # HTTPS (a plain request to a TLS port is closed unanswered).
 use_https_agents() {
@@ -80,17 +57,12 @@ use_https_agents() {
 	}
 }
 
-# auth_https_get WHO PORT PATH -> "CODE BODY" over HTTPS (body newlines squashed),
+# auth_https_get WHO PORT PATH -> "CODE BODY" over HTTPS (body lines joined by " | "),
 # as WHO (auth_user) or with no credentials (-).
 auth_https_get() {
-	local who=$1 port=$2 path=$3 out code args=(-s --max-time 5 --cacert "$HTTPS_CA")
+	local who=$1 port=$2 path=$3 args=(-s --max-time 5 --cacert "$HTTPS_CA")
 	[[ $who == - ]] || args+=(-K "$CCK_TMP/curl-$who.cfg")
-	out=$(curl "${args[@]}" -w '\n%{http_code}' "https://127.0.0.1:$port$path") || true
-	code=${out##*$'\n'}
-	out=${out%$'\n'*}
-	[[ $out == "$code" ]] && out=
-	out=${out//$'\n'/ | }
-	printf '%s %s\n' "${code:-000}" "$out"
+	code_and_body "$(curl "${args[@]}" -w '\n%{http_code}' "https://127.0.0.1:$port$path" || true)" ' | '
 }
 
 # auth_wait_https WHO PORT PATH CODE BODY_REGEX TIMEOUT_S WHAT

@@ -856,15 +856,15 @@ http_code() {
 # http_body PORT [PATH] -> body of a GET
 http_body() { _curl "http://127.0.0.1:$1${2:-/}" || true; }
 
-# code_and_body OUT -> "CODE BODY" from curl's output with -w '\n%{http_code}'
-# (body newlines squashed, 000 = no answer)
+# code_and_body OUT [SEP] -> "CODE BODY" from curl's output with -w '\n%{http_code}'
+# (the body's newlines become SEP, default a space; 000 = no answer)
 code_and_body() {
-	local out=$1 code
+	local out=$1 sep=${2:- } code
 	code=${out##*$'\n'}
 	out=${out%$'\n'*}
 	[[ $out == "$code" ]] && out=
 	out=${out//$'\r'/}
-	out=${out//$'\n'/ }
+	out=${out//$'\n'/$sep}
 	out=${out%"${out##*[![:space:]]}"}
 	printf '%s %s\n' "${code:-000}" "$out"
 }

@@ -18,14 +18,13 @@ CLUSTER_STALE_MS=3000 CLUSTER_TIMEOUT_MS=2000 CLUSTER_FAILBACK_MS=8000
 source "$CCK_REPO/tests/integration/cluster_lib.sh"
 source "$CCK_REPO/tests/integration/auth_lib.sh"
 
-d=$CCK_TMP/tls
-mkdir -p "$d"
-auth_tls_ca "$d" ca
-auth_tls_ca "$d" other-ca
-auth_tls_cert "$d" ca agent "/CN=agent"
-auth_tls_cert "$d" ca scraper "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
-auth_tls_cert "$d" other-ca intruder "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
-use_https_agents "$d/ca.pem"
+d=$TLS_DIR
+tls_ca ca
+tls_ca other
+tls_cert agent ca 2 agent
+tls_cert scraper ca 2 "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
+tls_cert intruder other 2 "/O=db/CN=scraper" "extendedKeyUsage=clientAuth"
+use_https_agents "$d/ca-ca.pem"
 auth_user peer
 (umask 077; printf '%s\n' "$AUTH_PW" >"$d/peer.pw"; printf 'not-%s\n' "$AUTH_PW" >"$d/wrong.pw")
 auth_user prometheus
@@ -35,11 +34,11 @@ peer_hash=$(printf '%s\n' "$(head -n 1 "$d/peer.pw")" | mkpasswd -m bcrypt -R 10
 # https_agent_start A CA PASSWORD_FILE
 https_agent_start() {
 	local conf
-	conf="http = { tls = { cert = \"$d/agent.pem\"; key = \"$d/agent.key\"; client_ca = \"$d/ca.pem\"; };
+	conf="http = { tls = { cert = \"$d/agent.pem\"; key = \"$d/agent.key\"; client_ca = \"$d/ca-ca.pem\"; };
   auth = { users = ( { name = \"peer\"; hash = \"$peer_hash\"; }, { name = \"prometheus\"; hash = \"$prom_hash\"; },
                      { name = \"scraper\"; subject = \"CN=scraper,O=db\"; } ); }; };
 $(cluster_conf "db$1" | sed -e 's#http://#https://#g' -e 's/interval_ms = 250;/interval_ms = 1000;/' \
-		-e "s#^cluster = {#cluster = { tls_ca = \"$d/$2.pem\"; user = \"peer\"; password_file = \"$3\";#")"
+		-e "s#^cluster = {#cluster = { tls_ca = \"$d/$2-ca.pem\"; user = \"peer\"; password_file = \"$3\";#")"
 	AGENT_EXTRA_CONF=$conf agent_start "$1"
 }
 
@@ -60,15 +59,15 @@ for a in 1 2 3; do
 done
 
 # A client certificate as the credential; only one the client CA signed.
-code=$(curl -s --max-time 5 --cacert "$d/ca.pem" --cert "$d/scraper.pem" --key "$d/scraper.key" \
+code=$(curl -s --max-time 5 --cacert "$d/ca-ca.pem" --cert "$d/scraper.pem" --key "$d/scraper.key" \
 	-o /dev/null -w '%{http_code}' "https://127.0.0.1:${AGENT_PORT[1]}/status" || true)
 [[ $code == 200 ]] || fail "/status with the scraper's client certificate: $code"
-code=$(curl -s --max-time 5 --cacert "$d/ca.pem" --cert "$d/intruder.pem" --key "$d/intruder.key" \
+code=$(curl -s --max-time 5 --cacert "$d/ca-ca.pem" --cert "$d/intruder.pem" --key "$d/intruder.key" \
 	-o /dev/null -w '%{http_code}' "https://127.0.0.1:${AGENT_PORT[1]}/status" || true)
 [[ $code == 401 || $code == 000 ]] || fail "/status with a certificate of another CA, same subject: $code"
 echo "ok: a client certificate of the client CA is a credential; the same subject from another CA is not ($code)" >&2
 # promtool, over HTTPS with credentials.
-curl -s --max-time 5 --cacert "$d/ca.pem" -K "$CCK_TMP/curl-prometheus.cfg" -o "$CCK_LOGDIR/metrics.txt" \
+curl -s --max-time 5 --cacert "$d/ca-ca.pem" -K "$CCK_TMP/curl-prometheus.cfg" -o "$CCK_LOGDIR/metrics.txt" \
 	"https://127.0.0.1:${AGENT_PORT[1]}/metrics" || fail "/metrics over HTTPS with credentials"
 promtool check metrics <"$CCK_LOGDIR/metrics.txt" >"$CCK_LOGDIR/promtool.txt" 2>&1 ||
 	fail "promtool check metrics over HTTPS: $(head -c 400 "$CCK_LOGDIR/promtool.txt")"
@@ -87,7 +86,7 @@ auth_wait_https - "${AGENT_PORT[1]}" /writer 200 '^writer: db1' 5 "agent1 still 
 echo "ok: wrong password: peers unknown (401), /writer fails closed" >&2
 
 # The wrong CA: the peers' certificate does not verify.
-https_agent_start 2 other-ca "$d/peer.pw"
+https_agent_start 2 other "$d/peer.pw"
 # (/cluster shows each peer's latest failure: one at a time.)
 for peer in 'db1 \(priority 1\)' 'db3 \(priority 3\)'; do
 	auth_wait_https prometheus "${AGENT_PORT[2]}" /cluster 200 "$peer: unknown: TLS: certificate verify failed" 15 \

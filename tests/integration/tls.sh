@@ -13,14 +13,16 @@ tls_ca() {
 		2>"$TLS_DIR/openssl.log" || { cat "$TLS_DIR/openssl.log" >&2; return 1; }
 }
 
-# tls_cert NAME CA DAYS [CN]: $TLS_DIR/NAME.pem and NAME.key (mode 600),
-# for localhost and 127.0.0.1, signed by CA, valid from now for DAYS days
-# (-1: it expired yesterday).
+# tls_cert NAME CA DAYS [CN|/SUBJECT [EXT]]: $TLS_DIR/NAME.pem and NAME.key
+# (mode 600), signed by CA, valid from now for DAYS days (-1: it expired
+# yesterday). EXT: openssl extensions, default a server certificate for
+# localhost and 127.0.0.1 (a client certificate: "extendedKeyUsage=clientAuth").
 tls_cert() {
-	local name=$1 ca=$2 days=$3 cn=${4:-$1}
-	(umask 077; openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=$cn" \
+	local name=$1 ca=$2 days=$3 subj=${4:-$1} ext=${5:-subjectAltName=DNS:localhost,IP:127.0.0.1}
+	[[ $subj == /* ]] || subj="/CN=$subj"
+	(umask 077; openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "$subj" \
 		-keyout "$TLS_DIR/$name.key" -out "$TLS_DIR/$name.csr" 2>"$TLS_DIR/openssl.log") &&
-		printf 'subjectAltName=DNS:localhost,IP:127.0.0.1\n' >"$TLS_DIR/$name.ext" &&
+		printf '%s\n' "$ext" >"$TLS_DIR/$name.ext" &&
 		openssl x509 -req -in "$TLS_DIR/$name.csr" -CA "$TLS_DIR/$ca-ca.pem" -CAkey "$TLS_DIR/$ca-ca.key" \
 			-CAcreateserial -days "$days" -extfile "$TLS_DIR/$name.ext" -out "$TLS_DIR/$name.pem" \
 			2>>"$TLS_DIR/openssl.log" || { cat "$TLS_DIR/openssl.log" >&2; return 1; }
